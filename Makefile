@@ -1,0 +1,39 @@
+# The two commands of the README do all setup on a fresh machine:
+#   make run    the main job: environment, dbt manifest, every asset and check, publish
+#   make test   every test
+# Also: make ui (Dagster UI on 127.0.0.1:3000), make bench (stage timings), make lock.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: run test ui bench lock clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/nqpf refresh
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+ui: $(VENV)/.installed
+	$(BIN)/nqpf prepare
+	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m orchestration.benchmark
+
+# Re-resolve every dependency from pyproject.toml into requirements.lock.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[test]'
+	{ sed -n '1,3p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^nqpf'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs

@@ -1,0 +1,1 @@
+"""nqpf: the Dagster code location of the new-quality-productive-forces pipeline."""

@@ -1,0 +1,91 @@
+"""Publish the curated marts for analysts, only when the quality gate is clear."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from dagster import (
+    AssetCheckKey,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from pydantic import Field
+
+from ..publishing import PublishedTable, git_commit, new_version_id, publish
+from ..quality.gate import check_statuses, gate_problems
+from ..resources import DataDirResource, DataSourceResource
+from ..warehouse import SNAPSHOTS_TABLE
+from .dbt import published_models, relation
+
+
+class PublishConfig(Config):
+    keep_versions: int = Field(default=30, description="How many publications to keep on disk")
+
+
+def published_tables() -> list[PublishedTable]:
+    return [
+        PublishedTable(
+            name=node["name"],
+            relation=relation(node),
+            description=node.get("description", ""),
+            columns={name: {"data_type": col.get("data_type") or "", "description": col.get("description", "")}
+                     for name, col in node["columns"].items()},
+        )
+        for node in published_models()
+    ]
+
+
+def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_checks: Sequence[AssetCheckKey]) -> AssetsDefinition:
+    @asset(
+        name="publication",
+        group_name="publish",
+        deps=[gate, *marts],
+        kinds={"duckdb", "parquet", "csv"},
+        description=(
+            "A new versioned folder under data/publish/versions with every dbt model tagged "
+            "`published` as Parquet, CSV and a read-only DuckDB file, plus manifest.json; then "
+            "data/publish/latest is switched to it atomically."
+        ),
+    )
+    def publication(context: AssetExecutionContext, config: PublishConfig, data_dir: DataDirResource,
+                    sources: DataSourceResource) -> MaterializeResult:
+        statuses = check_statuses(context.instance, guarded_checks)
+        problems = gate_problems(statuses)
+        if problems:  # the gate asset may be older than the data: look again
+            raise Failure(description="not publishing, checks have not all passed:\n" + "\n".join(problems),
+                          allow_retries=False)
+        with data_dir.warehouse(read_only=True) as con:
+            snapshots = con.execute(f"select * from {SNAPSHOTS_TABLE} order by source").fetchall()
+            snapshot_columns = [d[0] for d in con.description]
+        provenance: dict[str, Any] = {
+            "run_id": context.run.run_id,
+            "git": git_commit(),
+            "data_source": {"mode": sources.choice.mode, "setting": sources.choice.setting,
+                            "mirror": str(sources.choice.mirror_dir) if sources.choice.mirror_dir else None},
+            "sources": [dict(zip(snapshot_columns, row, strict=True)) for row in snapshots],
+            "checks": [s.as_dict() for s in statuses],
+        }
+        result = publish(
+            data_dir.paths.publish,
+            data_dir.paths.warehouse,
+            published_tables(),
+            new_version_id(context.run.run_id),
+            provenance,
+            keep_versions=config.keep_versions,
+        )
+        rows = {name: entry["rows"] for name, entry in result.manifest["tables"].items()}
+        context.log.info(f"published {result.version}: {rows}")
+        return MaterializeResult(metadata={
+            "version": result.version,
+            "path": MetadataValue.path(str(result.path)),
+            "latest": MetadataValue.path(str(data_dir.paths.publish / "latest")),
+            "tables": MetadataValue.json(rows),
+            "dagster/row_count": sum(rows.values()),
+        })
+
+    return publication

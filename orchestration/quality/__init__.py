@@ -1,0 +1,1 @@
+"""The quality gate: Great Expectations suites as blocking Dagster asset checks."""

@@ -1,0 +1,63 @@
+"""Shared fixtures. Tests read the real mirror at ../shared/data and write to temp folders."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dagster import DagsterInstance, ExecuteInProcessResult, materialize
+
+from orchestration.settings import DEFAULT_MIRROR_DIR
+
+MIRROR = DEFAULT_MIRROR_DIR
+PWT_MIRROR_FILE = MIRROR / "pwt" / "pwt1001.csv"
+
+
+def pytest_configure(config):
+    if not PWT_MIRROR_FILE.is_file():
+        raise pytest.UsageError(f"tests read the offline mirror, and {PWT_MIRROR_FILE} is missing: put ../shared beside the project")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # Definitions load dbt's manifest, so build it before any test module imports them.
+    from orchestration.project import prepare_manifest
+
+    prepare_manifest()
+
+
+@dataclass
+class Refresh:
+    data_dir: Path
+    instance: DagsterInstance
+    result: ExecuteInProcessResult
+
+    @property
+    def latest(self) -> Path:
+        return (self.data_dir / "publish" / "latest").resolve()
+
+
+def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str = str(MIRROR)) -> ExecuteInProcessResult:
+    """Materialize every asset and run every check, in process, as the nightly job does."""
+    from orchestration.definitions import all_assets, build_resources, gx_checks
+
+    return materialize(
+        [*all_assets, *gx_checks],
+        resources=build_resources(data_dir, data_source),
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def pwt_mirror() -> pd.DataFrame:
+    """The mirror file read directly with pandas: the independent side of every comparison."""
+    return pd.read_csv(PWT_MIRROR_FILE)
+
+
+@pytest.fixture(scope="session")
+def refreshed(tmp_path_factory) -> Refresh:
+    """One full refresh on the real mirror, shared by the tests that read its outputs."""
+    data_dir = tmp_path_factory.mktemp("refresh") / "data"
+    instance = DagsterInstance.ephemeral()
+    result = run_full_refresh(data_dir, instance)
+    assert result.success, [e.event_specific_data for e in result.all_events if e.is_step_failure]
+    return Refresh(data_dir, instance, result)

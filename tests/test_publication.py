@@ -1,0 +1,113 @@
+"""The end-to-end refresh on the real mirror: what analysts find in data/publish/latest."""
+
+import hashlib
+import json
+import math
+import stat
+
+import duckdb
+import pandas as pd
+import pytest
+
+from .conftest import PWT_MIRROR_FILE
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def manifest(refreshed) -> dict:
+    return json.loads((refreshed.latest / "manifest.json").read_text())
+
+
+def test_latest_points_at_a_complete_version(refreshed, manifest):
+    pointer = refreshed.data_dir / "publish" / "latest"
+    assert pointer.is_symlink()
+    assert refreshed.latest.parent == refreshed.data_dir / "publish" / "versions"
+    assert manifest["version"] == refreshed.latest.name
+    assert manifest["run_id"] == refreshed.result.run_id
+    assert sorted(p.name for p in refreshed.latest.iterdir()) == ["csv", "manifest.json", "nqpf.duckdb", "parquet"]
+
+
+def test_manifest_records_the_source_snapshot(refreshed, manifest, pwt_mirror):
+    (source,) = manifest["sources"]
+    assert source["source"] == "pwt"
+    assert source["sha256"] == sha256(PWT_MIRROR_FILE)
+    assert source["bytes"] == PWT_MIRROR_FILE.stat().st_size
+    assert source["rows"] == len(pwt_mirror) == 12810
+    assert source["origin"] == str(PWT_MIRROR_FILE)
+    snapshot = refreshed.data_dir / "landing" / "pwt" / f"{source['sha256']}.csv"
+    assert source["snapshot"] == str(snapshot) and sha256(snapshot) == source["sha256"]
+    assert manifest["data_source"]["mode"] == "mirror"
+    assert set(manifest["git"]) == {"commit", "dirty"}
+
+
+def test_manifest_lists_every_passed_check(manifest):
+    from orchestration.definitions import guarded_checks
+
+    checks = {(c["asset"], c["check"]): c for c in manifest["checks"]}
+    assert set(checks) == {(k.asset_key.to_user_string(), k.name) for k in guarded_checks}
+    assert all(c["passed"] and c["problem"] is None for c in checks.values())
+    assert ("pwt_raw", "gx_pwt_raw") in checks
+    assert ("mart_tfp_growth_accounting", "tfp_growth_reproduces_pwt_where_hours_are_published") in checks
+
+
+def test_parquet_csv_and_duckdb_hold_the_same_tables(refreshed, manifest):
+    assert set(manifest["tables"]) == {"mart_tfp_growth_accounting", "mart_tfp_levels"}
+    database = refreshed.latest / "nqpf.duckdb"
+    assert not database.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    with duckdb.connect(str(database), read_only=True) as con:
+        for name, entry in manifest["tables"].items():
+            parquet = pd.read_parquet(refreshed.latest / entry["files"]["parquet"]["path"])
+            csv = pd.read_csv(refreshed.latest / entry["files"]["csv"]["path"])
+            table = con.execute(f"select * from {name}").df()
+            assert len(parquet) == len(csv) == len(table) == entry["rows"]
+            assert list(parquet.columns) == list(csv.columns) == list(table.columns) == list(entry["columns"])
+            pd.testing.assert_frame_equal(parquet, table, check_dtype=False)
+            pd.testing.assert_series_equal(csv["tfp_growth"], parquet["tfp_growth"], check_exact=False, rtol=1e-15)
+            for kind in ("parquet", "csv"):
+                assert sha256(refreshed.latest / entry["files"][kind]["path"]) == entry["files"][kind]["sha256"]
+        comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'mart_tfp_growth_accounting' and column_name = 'tfp_growth'"
+        ).fetchone()[0]
+    assert comment.startswith("dln TFP: output growth not explained by capital and labour")
+
+
+def test_column_dictionary_documents_every_published_column(manifest):
+    for name, entry in manifest["tables"].items():
+        assert entry["description"], name
+        for column, doc in entry["columns"].items():
+            assert doc["description"] and doc["data_type"], f"{name}.{column}"
+    assert manifest["tables"]["mart_tfp_growth_accounting"]["rows"] == 6289
+    assert manifest["tables"]["mart_tfp_levels"]["rows"] == 6407
+
+
+def test_published_figures(refreshed, pwt_mirror):
+    growth = pd.read_parquet(refreshed.latest / "parquet" / "mart_tfp_growth_accounting.parquet").set_index(["economy_code", "year"])
+    levels = pd.read_parquet(refreshed.latest / "parquet" / "mart_tfp_levels.parquet").set_index(["economy_code", "year"])
+    pwt = pwt_mirror.set_index(["isocode", "year"])
+    # United States 2019, on hours: output growth and PWT's own TFP growth, recomputed here.
+    usa = growth.loc[("USA", 2019)]
+    assert usa["labour_basis"] == "hours"
+    assert usa["output_growth"] == pytest.approx(math.log(pwt.loc[("USA", 2019), "rgdpna"] / pwt.loc[("USA", 2018), "rgdpna"]), abs=1e-12)
+    assert usa["tfp_growth"] == pytest.approx(math.log(pwt.loc[("USA", 2019), "rtfpna"] / pwt.loc[("USA", 2018), "rtfpna"]), abs=1e-6)
+    # China 2019 level: PWT's rtfpna (2017 = 1) reproduced by chaining our growth rates.
+    assert levels.loc[("CHN", 2019), "tfp_index"] == pytest.approx(pwt.loc[("CHN", 2019), "rtfpna"], rel=1e-6)
+    assert levels.loc[("CHN", 2017), "tfp_index"] == 1.0
+
+
+def test_materializations_carry_useful_metadata(refreshed):
+    raw = refreshed.result.asset_materializations_for_node("pwt_raw")[0].metadata
+    assert raw["dagster/row_count"].value == 12810
+    assert raw["snapshot_sha256"].value == sha256(PWT_MIRROR_FILE)
+    assert "| country" in raw["preview"].value
+    dbt_events = {m.asset_key.to_user_string(): m.metadata for m in refreshed.result.asset_materializations_for_node("nqpf_dbt_models")}
+    assert dbt_events["mart_tfp_growth_accounting"]["dagster/row_count"].value == 6289
+    assert "economy_code" in dbt_events["mart_tfp_levels"]["preview"].value
+    checks = {e.check_name: e for e in refreshed.result.get_asset_check_evaluations()}
+    gx = checks["gx_mart_tfp_growth_accounting"].metadata
+    assert gx["data_docs"].value.startswith(f"file://{refreshed.data_dir}/quality/data_docs/validations/mart_tfp_growth_accounting/")
+    result_json = json.loads(open(gx["validation_result"].value).read())
+    assert result_json["success"] is True and result_json["statistics"]["evaluated_expectations"] == gx["expectations_evaluated"].value
+    assert (refreshed.data_dir / "quality" / "data_docs" / "index.html").is_file()

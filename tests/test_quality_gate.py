@@ -1,0 +1,127 @@
+"""Blocking checks gate publication: bad data never reaches analysts, the last good publication stays."""
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dagster import DagsterInstance, materialize
+
+from orchestration.run_reports import error_text
+
+from .conftest import PWT_MIRROR_FILE, run_full_refresh
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def mirror_with(folder: Path, edit) -> Path:
+    """A mirror folder whose PWT file is the real one with one edit applied."""
+    frame = pd.read_csv(PWT_MIRROR_FILE)
+    edit(frame)
+    (folder / "pwt").mkdir(parents=True)
+    frame.to_csv(folder / "pwt" / "pwt1001.csv", index=False)
+    return folder
+
+
+def set_value(isocode: str, year: int, column: str, value):
+    def edit(frame: pd.DataFrame):
+        row = frame.index[(frame.isocode == isocode) & (frame.year == year)]
+        frame.loc[row, column] = value
+    return edit
+
+
+def failed_checks(result) -> set[str]:
+    return {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+
+
+def step_failures(result) -> dict[str, str]:
+    return {e.step_key: error_text(e.event_specific_data.error) for e in result.all_events if e.is_step_failure}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """Two good refreshes, then bad inputs of three kinds; returns what each left behind."""
+    root = tmp_path_factory.mktemp("gate")
+    data_dir, instance = root / "data", DagsterInstance.ephemeral()
+    latest = data_dir / "publish" / "latest"
+    states = {}
+
+    first = run_full_refresh(data_dir, instance)
+    states["first_version"] = latest.resolve()
+    second = run_full_refresh(data_dir, instance)
+    good = latest.resolve()
+    states["good_digest"] = tree_digest(good)
+
+    bad_raw = run_full_refresh(data_dir, instance, str(mirror_with(root / "labsh", set_value("USA", 2000, "labsh", 1.5))))
+    states["after_bad_raw"] = latest.resolve()
+
+    from orchestration.definitions import all_assets, build_resources, gx_checks
+
+    publish_only = materialize([*all_assets, *gx_checks], selection=["quality_gate", "publication"],
+                               resources=build_resources(data_dir, str(PWT_MIRROR_FILE.parents[1])),
+                               instance=instance, raise_on_error=False)
+    states["after_publish_only"] = latest.resolve()
+
+    bad_mart = run_full_refresh(data_dir, instance, str(mirror_with(root / "rtfpna", set_value("USA", 2000, "rtfpna", 0.5))))
+    states["after_bad_mart"] = latest.resolve()
+    states["final_digest"] = tree_digest(good)
+    return dict(first=first, second=second, bad_raw=bad_raw, publish_only=publish_only, bad_mart=bad_mart,
+                data_dir=data_dir, good=good, **states)
+
+
+def test_good_refreshes_publish_new_versions(history):
+    assert history["first"].success and history["second"].success
+    assert history["first_version"] != history["good"]
+    assert history["first_version"].is_dir()  # earlier versions stay on disk
+
+
+def test_unchanged_input_creates_no_new_snapshot(history):
+    landing = history["data_dir"] / "landing"
+    with (landing / "manifest.csv").open() as handle:
+        pulls = list(csv.DictReader(handle))
+    first, second = pulls[0], pulls[1]
+    assert (first["snapshot_status"], second["snapshot_status"]) == ("new", "unchanged")
+    assert first["sha256"] == second["sha256"] and first["snapshot"] == second["snapshot"]
+    assert [p["status"] for p in pulls] == ["landed"] * 4
+    # four pulls in all: the two good ones share a snapshot, each edited file got its own
+    assert len({p["sha256"] for p in pulls}) == 3 == len(list((landing / "pwt").iterdir()))
+
+
+def test_failed_raw_check_blocks_everything_downstream(history):
+    result = history["bad_raw"]
+    assert not result.success
+    assert failed_checks(result) == {"gx_pwt_raw"}
+    evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "gx_pwt_raw")
+    failures = evaluation.metadata["failures"].value
+    assert "expect_column_values_to_be_between" in failures and '"column": "labsh"' in failures
+    assert '"partial_unexpected_list": [1.5]' in failures
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    assert materialized == {"pwt_raw"}  # dbt, gate and publication never ran
+    assert history["after_bad_raw"] == history["good"]
+
+
+def test_gate_refuses_to_publish_after_a_failed_check(history):
+    result = history["publish_only"]
+    assert not result.success
+    message = step_failures(result)["quality_gate"]
+    assert message == (
+        "quality gate closed, nothing will be published:\n"
+        f"pwt_raw / gx_pwt_raw: failed in run {history['bad_raw'].run_id}"
+    )
+    assert history["after_publish_only"] == history["good"]
+
+
+def test_failed_dbt_test_blocks_publication(history):
+    result = history["bad_mart"]
+    assert not result.success
+    assert "tfp_growth_reproduces_pwt_where_hours_are_published" in failed_checks(result)
+    assert "dbt build failed" in step_failures(result)["nqpf_dbt_models"]
+    assert history["after_bad_mart"] == history["good"]
+
+
+def test_previous_publication_is_byte_identical(history):
+    assert history["final_digest"] == history["good_digest"]
+    assert (history["data_dir"] / "publish" / "latest").resolve() == history["good"]
