@@ -154,3 +154,13 @@ def test_online_ingest_lands_the_official_workbook(server, pwt_xlsx_bytes, tmp_p
     expected = pd.read_csv(PWT_MIRROR_FILE, nrows=150).sort_values(["isocode", "year"])
     assert len(landed) == 150
     assert landed["rgdpna"].to_numpy() == pytest.approx(expected["rgdpna"].to_numpy(), rel=1e-15, nan_ok=True)
+
+
+def test_auto_without_a_mirror_says_neither_place_delivered():
+    from orchestration.settings import DataSourceChoice
+
+    url = closed_port_url()
+    with pytest.raises(SourceUnavailableError) as error:
+        retrieve("pwt", url, "pwt/pwt1001.csv", DataSourceChoice("online", None, "auto"), http_session(retries=1, backoff_factor=0.01))
+    assert str(error.value).startswith(f"pwt: cannot reach {url} (ConnectionError).")
+    assert str(error.value).endswith(f"(NQPF_DATA_SOURCE is 'auto' and there is no mirror folder at {DEFAULT_MIRROR_DIR} either)")

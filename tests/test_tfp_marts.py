@@ -1,8 +1,15 @@
 """The TFP marts as published, against PWT's own figures and an independent pandas computation."""
 
+import os
+import shutil
+import subprocess
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+
+from orchestration.settings import DBT_PROJECT_DIR
 
 BASE_YEAR = 2017
 
@@ -133,3 +140,20 @@ def test_levels_follow_pwt_and_never_chain_across_a_change_of_basis(levels):
     assert usa["tfp_growth_avg_10y"] == pytest.approx(
         np.log(by_key.loc[("USA", 2019), "pwt_tfp_index"] / by_key.loc[("USA", 2009), "pwt_tfp_index"]) / 10, abs=1e-7
     )
+
+
+def test_base_year_is_a_dbt_var(refreshed, tmp_path, pwt_mirror):
+    """Rebuilding the level mart with tfp_base_year = 2010 re-anchors every chain at 2010."""
+    (tmp_path / "warehouse").mkdir()
+    shutil.copyfile(refreshed.data_dir / "warehouse" / "nqpf.duckdb", tmp_path / "warehouse" / "nqpf.duckdb")
+    subprocess.run(
+        ["dbt", "run", "--quiet", "--select", "mart_tfp_levels", "--vars", "{tfp_base_year: 2010}",
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
+        cwd=DBT_PROJECT_DIR, env={**os.environ, "NQPF_DATA_DIR": str(tmp_path)}, check=True,
+    )
+    with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
+        rebased = con.execute("select * from marts.mart_tfp_levels").df().set_index(["economy_code", "year"])
+    assert (rebased["base_year"] == 2010).all()
+    assert (rebased.xs(2010, level="year")["tfp_index"].dropna() == 1.0).all()
+    pwt = pwt_mirror.set_index(["isocode", "year"])["rtfpna"]
+    assert rebased.loc[("USA", 2019), "tfp_index"] == pytest.approx(pwt[("USA", 2019)] / pwt[("USA", 2010)], rel=1e-6)

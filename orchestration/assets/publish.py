@@ -1,5 +1,6 @@
 """Publish the curated marts for analysts, only when the quality gate is clear."""
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,6 +55,7 @@ def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_c
     )
     def publication(context: AssetExecutionContext, config: PublishConfig, data_dir: DataDirResource,
                     sources: DataSourceResource) -> MaterializeResult:
+        started = time.perf_counter()
         statuses = check_statuses(context.instance, guarded_checks)
         problems = gate_problems(statuses)
         if problems:  # the gate asset may be older than the data: look again
@@ -86,6 +88,7 @@ def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_c
             "latest": MetadataValue.path(str(data_dir.paths.publish / "latest")),
             "tables": MetadataValue.json(rows),
             "dagster/row_count": sum(rows.values()),
+            "duration_s": round(time.perf_counter() - started, 3),
         })
 
     return publication

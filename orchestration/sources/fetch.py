@@ -35,6 +35,8 @@ class FetchedFile:
 def http_session(retries: int = 5, backoff_factor: float = 1.0) -> requests.Session:
     retry = Retry(
         total=retries,
+        # a refused connection or an unknown host rarely heals within seconds; 429 and 5xx do
+        connect=min(retries, 2),
         backoff_factor=backoff_factor,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}),
