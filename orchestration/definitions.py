@@ -7,7 +7,7 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from .assets.dbt import model_asset_key, nqpf_dbt_models, published_models
-from .assets.ingest import pwt_raw
+from .assets.ingest import ingest_assets
 from .assets.publish import build_publication_asset
 from .assets.quality import build_quality_gate
 from .jobs import full_refresh_job
@@ -18,7 +18,6 @@ from .schedules import nightly_full_refresh
 from .sensors import record_run_failures
 from .settings import DATA_SOURCE_ENV, data_paths
 
-ingest_assets = [pwt_raw]
 gx_checks = build_gx_asset_checks()
 
 # Everything that must pass before publishing: each GX suite and each dbt test of severity error.

@@ -1,34 +1,39 @@
 """Reading and writing the DuckDB warehouse (one writer at a time, readers read-only)."""
 
+from collections.abc import Mapping, Sequence
+
 import duckdb
 import pandas as pd
-
-from .sources.snapshots import Snapshot
 
 SNAPSHOTS_TABLE = "raw.source_snapshots"
 
 
-def load_raw_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, snapshot: Snapshot,
-                   rows: int, extra_columns: list[str]) -> None:
-    """Replace a raw table and record which snapshot it holds, in one transaction."""
-    schema = table.split(".")[0]
+def load_raw_tables(con: duckdb.DuckDBPyConnection, source: str, tables: Mapping[str, pd.DataFrame],
+                    pulls: Sequence[Mapping]) -> None:
+    """Replace a source's raw tables and record which snapshots they hold, in one transaction.
+
+    Either every table of the source is replaced or none is: a failed load leaves the
+    previous raw data in place.
+    """
     con.execute("begin transaction")
     try:
-        con.execute(f"create schema if not exists {schema}")
+        con.execute("create schema if not exists raw")
         con.execute(
             f"""create table if not exists {SNAPSHOTS_TABLE} (
-                source varchar primary key, origin varchar, retrieved_at varchar, bytes bigint,
-                sha256 varchar, snapshot varchar, rows bigint, extra_columns varchar[])"""
+                source varchar, origin varchar, retrieved_at varchar, bytes bigint,
+                sha256 varchar, snapshot varchar, rows bigint, detail varchar)"""
         )
-        con.register("incoming_frame", frame)
-        con.execute(f"create or replace table {table} as select * from incoming_frame")
-        con.unregister("incoming_frame")
-        con.execute(f"delete from {SNAPSHOTS_TABLE} where source = ?", [snapshot.source])
-        con.execute(
-            f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [snapshot.source, snapshot.origin, snapshot.retrieved_at, snapshot.bytes, snapshot.sha256,
-             snapshot.snapshot, rows, extra_columns],
-        )
+        for table, frame in tables.items():
+            con.register("incoming_frame", frame)
+            con.execute(f"create or replace table {table} as select * from incoming_frame")
+            con.unregister("incoming_frame")
+        con.execute(f"delete from {SNAPSHOTS_TABLE} where source = ?", [source])
+        for pull in pulls:
+            con.execute(
+                f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [source, pull["origin"], pull["retrieved_at"], pull["bytes"], pull["sha256"], pull["snapshot"],
+                 pull["rows"], pull["detail"]],
+            )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

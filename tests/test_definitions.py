@@ -1,55 +1,60 @@
-"""The code location as a Dagster user sees it: assets, groups, lineage, checks, schedule, sensor."""
+"""The code location as a Dagster user sees it: assets, groups, lineage, checks, schedule, sensor.
+
+The asset graph and the check list are compared with tests/snapshots/definitions.json, so any
+change to them shows up in review. After an intended change, refresh the snapshot with
+``NQPF_UPDATE_SNAPSHOTS=1 pytest tests/test_definitions.py`` and commit it.
+"""
+
+import json
+import os
+from pathlib import Path
 
 from dagster import AssetKey, DefaultScheduleStatus, DefaultSensorStatus
 
-from orchestration.definitions import defs
+from orchestration.definitions import defs, guarded_checks
 
-EXPECTED_GRAPH = {  # asset: (group, upstream assets)
-    "pwt_raw": ("ingest", set()),
-    "stg_pwt__economy_years": ("staging", {"pwt_raw"}),
-    "mart_tfp_growth_accounting": ("marts", {"stg_pwt__economy_years"}),
-    "mart_tfp_levels": ("marts", {"stg_pwt__economy_years", "mart_tfp_growth_accounting"}),
-    "quality_gate": ("quality", {"mart_tfp_growth_accounting", "mart_tfp_levels"}),
-    "publication": ("publish", {"quality_gate", "mart_tfp_growth_accounting", "mart_tfp_levels"}),
-}
-
-EXPECTED_CHECKS = {
-    ("pwt_raw", "gx_pwt_raw"),
-    ("stg_pwt__economy_years", "not_null_stg_pwt__economy_years_economy_code"),
-    ("stg_pwt__economy_years", "not_null_stg_pwt__economy_years_year"),
-    ("stg_pwt__economy_years", "unique_combination_of_columns_stg_pwt__economy_years_economy_code__year"),
-    ("mart_tfp_growth_accounting", "gx_mart_tfp_growth_accounting"),
-    ("mart_tfp_growth_accounting", "unique_combination_of_columns_mart_tfp_growth_accounting_economy_code__year"),
-    ("mart_tfp_growth_accounting", "growth_accounting_adds_up_to_output_growth"),
-    ("mart_tfp_growth_accounting", "labour_contribution_is_quantity_plus_human_capital"),
-    ("mart_tfp_growth_accounting", "labour_productivity_decomposition_adds_up"),
-    ("mart_tfp_growth_accounting", "tfp_growth_reproduces_pwt_where_hours_are_published"),
-    ("mart_tfp_growth_accounting", "accepted_values_mart_tfp_growth_accounting_labour_basis__hours__persons"),
-    ("mart_tfp_growth_accounting", "relationships_mart_tfp_growth_accounting_economy_code__economy_code__ref_stg_pwt__economy_years_"),
-    ("mart_tfp_levels", "gx_mart_tfp_levels"),
-    ("mart_tfp_levels", "unique_combination_of_columns_mart_tfp_levels_economy_code__year"),
-    ("mart_tfp_levels", "tfp_index_is_one_in_base_year"),
-    ("mart_tfp_levels", "accepted_values_mart_tfp_levels_labour_basis__hours__persons"),
-}
+SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
+GROUPS = {"ingest", "staging", "intermediate", "marts", "quality", "publish"}
 
 
-def test_asset_graph_snapshot():
+def current_definitions() -> dict:
     graph = defs.get_repository_def().asset_graph
-    actual = {
-        key.to_user_string(): (graph.get(key).group_name, {p.to_user_string() for p in graph.get(key).parent_keys})
-        for key in graph.get_all_asset_keys()
+    return {
+        "assets": {
+            key.to_user_string(): {
+                "group": graph.get(key).group_name,
+                "upstream": sorted(p.to_user_string() for p in graph.get(key).parent_keys),
+            }
+            for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
+        },
+        "checks": sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys),
     }
-    assert actual == EXPECTED_GRAPH
+
+
+def test_asset_graph_and_checks_match_the_snapshot():
+    current = current_definitions()
+    if os.environ.get("NQPF_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(json.dumps(current, indent=2) + "\n")
+    assert current == json.loads(SNAPSHOT.read_text())
+
+
+def test_groups_show_the_flow():
+    assets = current_definitions()["assets"]
+    assert {a["group"] for a in assets.values()} == GROUPS
+    assert assets["pwt_raw"] == {"group": "ingest", "upstream": []}
+    assert assets["mart_tfp_growth_accounting"]["upstream"] == ["stg_pwt__economy_years"]
+    assert assets["quality_gate"]["group"] == "quality" and assets["publication"]["group"] == "publish"
+    assert "quality_gate" in assets["publication"]["upstream"]
+    assert assets["indicator_system"]["group"] == "staging"  # the seed
 
 
 def test_every_check_is_blocking_and_guards_publication():
-    from orchestration.definitions import guarded_checks
-
     graph = defs.get_repository_def().asset_graph
-    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
-    assert checks == EXPECTED_CHECKS
     assert all(graph.get_check_spec(k).blocking for k in graph.asset_check_keys)
-    assert {(k.asset_key.to_user_string(), k.name) for k in guarded_checks} == EXPECTED_CHECKS
+    assert set(guarded_checks) == set(graph.asset_check_keys)
+    gx = {k for k in graph.asset_check_keys if k.name.startswith("gx_")}
+    suites = {p.stem for p in (Path(__file__).parents[1] / "expectations").glob("*.json")}
+    assert {k.name.removeprefix("gx_") for k in gx} == suites
 
 
 def test_nightly_schedule_runs_the_full_refresh_at_two_utc():
@@ -61,8 +66,9 @@ def test_nightly_schedule_runs_the_full_refresh_at_two_utc():
 
 def test_full_refresh_job_covers_every_asset_and_check():
     job = defs.resolve_job_def("full_refresh")
-    assert job.asset_layer.executable_asset_keys == {AssetKey(name) for name in EXPECTED_GRAPH}
-    assert {(k.asset_key.to_user_string(), k.name) for k in job.asset_layer.asset_graph.asset_check_keys} == EXPECTED_CHECKS
+    expected = current_definitions()
+    assert job.asset_layer.executable_asset_keys == {AssetKey.from_user_string(k) for k in expected["assets"]}
+    assert sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in job.asset_layer.asset_graph.asset_check_keys) == expected["checks"]
     assert job.executor_def.name == "in_process"
 
 

@@ -67,11 +67,13 @@ def test_main_command_publishes_then_reports_an_unreachable_source_without_trace
     assert failed.returncode == 1
     summary = failed.stderr[failed.stderr.index("nqpf: run"):]
     assert "Traceback" not in summary
-    assert summary.splitlines()[1:] == [
-        f"  - step pwt_raw: pwt: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
-        "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine.",
-        f"  data/publish/latest still points at {latest}",
+    lines = summary.splitlines()
+    assert sorted(lines[1:-1]) == [
+        f"  - step {step}: {source}: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
+        "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine."
+        for step, source in [("gapminder_raw", "gapminder"), ("pwt_raw", "pwt"), ("wdi_raw", "wdi")]
     ]
+    assert lines[-1] == f"  data/publish/latest still points at {latest}"
     assert (data_dir / "publish" / "latest").resolve() == latest
 
 

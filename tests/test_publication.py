@@ -4,6 +4,7 @@ import hashlib
 import json
 import math
 import stat
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -30,9 +31,8 @@ def test_latest_points_at_a_complete_version(refreshed, manifest):
     assert sorted(p.name for p in refreshed.latest.iterdir()) == ["csv", "manifest.json", "nqpf.duckdb", "parquet"]
 
 
-def test_manifest_records_the_source_snapshot(refreshed, manifest, pwt_mirror):
-    (source,) = manifest["sources"]
-    assert source["source"] == "pwt"
+def test_manifest_records_the_source_snapshots(refreshed, manifest, pwt_mirror):
+    (source,) = [s for s in manifest["sources"] if s["source"] == "pwt"]
     assert source["sha256"] == sha256(PWT_MIRROR_FILE)
     assert source["bytes"] == PWT_MIRROR_FILE.stat().st_size
     assert source["rows"] == len(pwt_mirror) == 12810
@@ -41,6 +41,13 @@ def test_manifest_records_the_source_snapshot(refreshed, manifest, pwt_mirror):
     assert source["snapshot"] == str(snapshot) and sha256(snapshot) == source["sha256"]
     assert manifest["data_source"]["mode"] == "mirror"
     assert set(manifest["git"]) == {"commit", "dirty"}
+    # every file read is listed with its hash: WDI series and metadata, Gapminder concepts and entities
+    for entry in manifest["sources"]:
+        origin = Path(entry["origin"])
+        assert entry["sha256"] == sha256(origin) and entry["bytes"] == origin.stat().st_size
+    assert {s["source"] for s in manifest["sources"]} == {"pwt", "wdi", "gapminder"}
+    wdi_files = {Path(s["origin"]).name for s in manifest["sources"] if s["source"] == "wdi"}
+    assert "Metadata_Country_API_BX.GSR.CCIS.CD_DS2_en_csv_v2_920.csv" in wdi_files  # newest metadata vintage
 
 
 def test_manifest_lists_every_passed_check(manifest):
@@ -53,8 +60,14 @@ def test_manifest_lists_every_passed_check(manifest):
     assert ("mart_tfp_growth_accounting", "tfp_growth_reproduces_pwt_where_hours_are_published") in checks
 
 
+PUBLISHED = {
+    "mart_tfp_growth_accounting", "mart_tfp_levels", "dim_geographies", "mart_source_exclusions", "mart_nqpf_panel",
+    "mart_nqpf_indicator_weights", "mart_nqpf_element_scores", "mart_nqpf_index", "mart_nqpf_coverage", "mart_nqpf_tfp",
+}
+
+
 def test_parquet_csv_and_duckdb_hold_the_same_tables(refreshed, manifest):
-    assert set(manifest["tables"]) == {"mart_tfp_growth_accounting", "mart_tfp_levels"}
+    assert set(manifest["tables"]) == PUBLISHED
     database = refreshed.latest / "nqpf.duckdb"
     assert not database.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     with duckdb.connect(str(database), read_only=True) as con:
@@ -65,7 +78,8 @@ def test_parquet_csv_and_duckdb_hold_the_same_tables(refreshed, manifest):
             assert len(parquet) == len(csv) == len(table) == entry["rows"]
             assert list(parquet.columns) == list(csv.columns) == list(table.columns) == list(entry["columns"])
             pd.testing.assert_frame_equal(parquet, table, check_dtype=False)
-            pd.testing.assert_series_equal(csv["tfp_growth"], parquet["tfp_growth"], check_exact=False, rtol=1e-15)
+            for column in parquet.select_dtypes("floating").columns:
+                pd.testing.assert_series_equal(csv[column], parquet[column], check_exact=False, rtol=1e-15, check_dtype=False)
             for kind in ("parquet", "csv"):
                 assert sha256(refreshed.latest / entry["files"][kind]["path"]) == entry["files"][kind]["sha256"]
         comment = con.execute(

@@ -10,7 +10,7 @@ from dagster import DagsterInstance, materialize
 
 from orchestration.run_reports import error_text
 
-from .conftest import PWT_MIRROR_FILE, run_full_refresh
+from .conftest import MIRROR, PWT_MIRROR_FILE, run_full_refresh
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -18,11 +18,15 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 def mirror_with(folder: Path, edit) -> Path:
-    """A mirror folder whose PWT file is the real one with one edit applied."""
+    """A mirror folder whose PWT file is the real one with one edit applied; the other
+    sources are links to the real mirror's folders."""
     frame = pd.read_csv(PWT_MIRROR_FILE)
     edit(frame)
     (folder / "pwt").mkdir(parents=True)
     frame.to_csv(folder / "pwt" / "pwt1001.csv", index=False)
+    for other in MIRROR.iterdir():
+        if other.is_dir() and other.name != "pwt":
+            (folder / other.name).symlink_to(other)
     return folder
 
 
@@ -82,12 +86,20 @@ def test_unchanged_input_creates_no_new_snapshot(history):
     landing = history["data_dir"] / "landing"
     with (landing / "manifest.csv").open() as handle:
         pulls = list(csv.DictReader(handle))
-    first, second = pulls[0], pulls[1]
+    pwt = [p for p in pulls if p["source"] == "pwt"]
+    first, second = pwt[0], pwt[1]
     assert (first["snapshot_status"], second["snapshot_status"]) == ("new", "unchanged")
     assert first["sha256"] == second["sha256"] and first["snapshot"] == second["snapshot"]
-    assert [p["status"] for p in pulls] == ["landed"] * 4
-    # four pulls in all: the two good ones share a snapshot, each edited file got its own
-    assert len({p["sha256"] for p in pulls}) == 3 == len(list((landing / "pwt").iterdir()))
+    assert [p["status"] for p in pwt] == ["landed"] * 4
+    # four PWT pulls in all: the two good ones share a snapshot, each edited file got its own
+    assert len({p["sha256"] for p in pwt}) == 3 == len(list((landing / "pwt").iterdir()))
+    # the other sources did not change over the four runs: one snapshot per file, every pull recorded
+    for source in ("wdi", "gapminder"):
+        source_pulls = [p for p in pulls if p["source"] == source]
+        per_run = len(source_pulls) // 4
+        assert len(source_pulls) == 4 * per_run
+        assert len({p["sha256"] for p in source_pulls}) == per_run == len(list((landing / source).iterdir()))
+        assert sum(p["snapshot_status"] == "new" for p in source_pulls) == per_run
 
 
 def test_failed_raw_check_blocks_everything_downstream(history):
@@ -99,7 +111,8 @@ def test_failed_raw_check_blocks_everything_downstream(history):
     assert "expect_column_values_to_be_between" in failures and '"column": "labsh"' in failures
     assert '"partial_unexpected_list": [1.5]' in failures
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
-    assert materialized == {"pwt_raw"}  # dbt, gate and publication never ran
+    # the sources landed; no dbt model, no gate, no publication ran
+    assert materialized == {"pwt_raw", "wdi_observations_raw", "wdi_economies_raw", "gapminder_observations_raw", "gapminder_geo_raw"}
     assert history["after_bad_raw"] == history["good"]
 
 

@@ -19,7 +19,7 @@ PUBLISHED_TAG = "published"
 
 
 class NqpfDbtTranslator(DagsterDbtTranslator):
-    """Models are keyed by their name; groups follow the dbt folders (staging, marts)."""
+    """Models are keyed by their name; groups follow the dbt folders (staging, intermediate, marts)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
@@ -28,6 +28,8 @@ class NqpfDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "seed":
+            return "staging"  # the indicator systems are inputs, prepared beside the staged sources
         if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2:
             return fqn[1]
         return super().get_group_name(dbt_resource_props)

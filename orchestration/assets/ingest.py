@@ -1,10 +1,17 @@
-"""Ingest assets: fetch a public table, keep an immutable snapshot, land it in the warehouse."""
+"""Ingest assets: fetch public tables, keep immutable snapshots, land them in the warehouse.
+
+Each asset fetches every file of its source first, then loads all of its raw tables in one
+transaction: a source either lands whole or not at all.
+"""
 
 import time
+from collections.abc import Callable, Iterator
+from functools import partial
 
+import pandas as pd
 from dagster import (
     AssetExecutionContext,
-    AssetsDefinition,
+    AssetSpec,
     Backoff,
     Config,
     DataVersion,
@@ -13,83 +20,244 @@ from dagster import (
     MetadataValue,
     RetryPolicy,
     asset,
+    multi_asset,
 )
 from pydantic import Field
 
+from ..indicator_system import required_codes
 from ..resources import DataDirResource, DataSourceResource
-from ..sources.errors import SourceSchemaError, SourceUnavailableError
+from ..sources import gapminder, wdi, worldbank_api
+from ..sources.errors import SourceUnavailableError
+from ..sources.fetch import FetchedFile
+from ..sources.landing import Pull, land, parse_or_reject, snapshot_of
 from ..sources.pwt import PWT
-from ..sources.snapshots import record_pull, take_snapshot
-from ..sources.spec import FileSource
 from ..sources.tables import read_table
-from ..warehouse import load_raw_table
 
 # Network steps retry with backoff on top of the per-request HTTP retries; schema errors
 # are raised with allow_retries=False because the same bytes would fail again.
 NETWORK_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
 
 
-class FileSourceConfig(Config):
+def fetch_or_fail(sources: DataSourceResource, fetch: Callable[[], FetchedFile]) -> FetchedFile:
+    try:
+        return fetch()
+    except SourceUnavailableError as exc:
+        # Only the network deserves another try; a missing mirror file will still be missing.
+        raise Failure(description=str(exc), allow_retries=sources.choice.online) from exc
+
+
+def combined_version(pulls: list[Pull]) -> DataVersion:
+    return DataVersion("+".join(sorted(p.snapshot.sha256[:16] for p in pulls)))
+
+
+def pull_metadata(pulls: list[Pull], started: float) -> dict:
+    table = ["| origin | sha256 | snapshot | rows | remarks |", "|---|---|---|---|---|"] + [
+        f"| {p.snapshot.origin} | {p.snapshot.sha256[:12]} | {p.snapshot.snapshot_status} | {p.rows} | {p.detail} |"
+        for p in pulls
+    ]
+    return {
+        "files": len(pulls),
+        "new_snapshots": sum(p.snapshot.snapshot_status == "new" for p in pulls),
+        "pulls": MetadataValue.md("\n".join(table)),
+        "duration_s": round(time.perf_counter() - started, 3),
+    }
+
+
+def preview(frame: pd.DataFrame) -> MetadataValue:
+    return MetadataValue.md(frame.head(10).to_markdown(index=False))
+
+
+# ---------------------------------------------------------------- Penn World Table
+
+class PwtConfig(Config):
     url: str | None = Field(default=None, description="Override the official download URL (.xlsx, .dta or .csv)")
 
 
-def build_file_ingest_asset(spec: FileSource) -> AssetsDefinition:
-    @asset(
-        name=f"{spec.name}_raw",
-        group_name="ingest",
-        kinds={"python", "duckdb"},
-        retry_policy=NETWORK_RETRY,
-        description=f"{spec.title}, landed verbatim (typed) in `{spec.warehouse_table}`. {spec.citation}. Licence {spec.licence}.",
-        metadata={"source_url": MetadataValue.url(spec.url), "mirror_path": spec.mirror_path,
-                  "table": spec.warehouse_table},
+@asset(
+    group_name="ingest",
+    kinds={"python", "duckdb"},
+    retry_policy=NETWORK_RETRY,
+    description=f"{PWT.title}, landed verbatim (typed) in `{PWT.warehouse_table}`. {PWT.citation}. Licence {PWT.licence}.",
+    metadata={"source_url": MetadataValue.url(PWT.url), "mirror_path": PWT.mirror_path, "table": PWT.warehouse_table},
+)
+def pwt_raw(context: AssetExecutionContext, config: PwtConfig, sources: DataSourceResource,
+            data_dir: DataDirResource) -> MaterializeResult:
+    started = time.perf_counter()
+    fetched = fetch_or_fail(sources, lambda: sources.fetch(PWT.name, config.url or PWT.url, PWT.mirror_path))
+    snapshot = snapshot_of(fetched, data_dir)
+    context.log.info(f"pwt: {snapshot.snapshot_status} snapshot {snapshot.sha256[:12]} from {snapshot.origin}")
+    table = parse_or_reject(snapshot, data_dir, partial(read_table, schema=PWT.schema))
+    detail = f"extra columns kept as text: {', '.join(table.extra_columns)}" if table.extra_columns else ""
+    pull = Pull(snapshot, len(table.frame), detail)
+    land(data_dir, PWT.name, {PWT.warehouse_table: table.frame}, [pull])
+    if detail:
+        context.log.warning(f"pwt: {detail}")
+    return MaterializeResult(
+        data_version=DataVersion(snapshot.sha256),
+        metadata={
+            "dagster/row_count": len(table.frame),
+            "columns": len(table.frame.columns),
+            "origin": snapshot.origin,
+            "data_source": sources.choice.mode,
+            "snapshot": MetadataValue.path(snapshot.snapshot),
+            "snapshot_sha256": snapshot.sha256,
+            "snapshot_status": snapshot.snapshot_status,
+            "bytes": snapshot.bytes,
+            "retrieved_at": snapshot.retrieved_at,
+            "extra_columns": MetadataValue.json(table.extra_columns),
+            "missing_optional_columns": MetadataValue.json(table.missing_optional_columns),
+            "preview": preview(table.frame),
+            "duration_s": round(time.perf_counter() - started, 3),
+        },
     )
-    def _ingest(context: AssetExecutionContext, config: FileSourceConfig, sources: DataSourceResource,
-                data_dir: DataDirResource) -> MaterializeResult:
-        started = time.perf_counter()
-        try:
-            fetched = sources.fetch(spec.name, config.url or spec.url, spec.mirror_path)
-        except SourceUnavailableError as exc:
-            # Only the network deserves another try; a missing mirror file will still be missing.
-            raise Failure(description=str(exc), allow_retries=sources.choice.online) from exc
-        try:
-            snapshot = take_snapshot(fetched, data_dir.paths.landing)
-        finally:
-            if fetched.temporary:
-                fetched.path.unlink(missing_ok=True)
-        context.log.info(f"{spec.name}: {snapshot.snapshot_status} snapshot {snapshot.sha256[:12]} from {snapshot.origin}")
-        try:
-            table = read_table(snapshot.path, spec.schema, display_name=snapshot.origin)
-        except SourceSchemaError as exc:
-            record_pull(data_dir.paths.landing, snapshot, None, "rejected", str(exc))
-            raise Failure(description=str(exc), allow_retries=False,
-                          metadata={"snapshot": snapshot.snapshot, "sha256": snapshot.sha256}) from exc
-        rows = len(table.frame)
-        with data_dir.warehouse() as con:
-            load_raw_table(con, spec.warehouse_table, table.frame, snapshot, rows, table.extra_columns)
-        detail = f"extra columns: {', '.join(table.extra_columns)}" if table.extra_columns else ""
-        record_pull(data_dir.paths.landing, snapshot, rows, "landed", detail)
-        if table.extra_columns:
-            context.log.warning(f"{spec.name}: extra columns kept as text: {', '.join(table.extra_columns)}")
-        return MaterializeResult(
-            data_version=DataVersion(snapshot.sha256),
-            metadata={
-                "dagster/row_count": rows,
-                "columns": len(table.frame.columns),
-                "origin": snapshot.origin,
-                "data_source": sources.choice.mode,
-                "snapshot": MetadataValue.path(snapshot.snapshot),
-                "snapshot_sha256": snapshot.sha256,
-                "snapshot_status": snapshot.snapshot_status,
-                "bytes": snapshot.bytes,
-                "retrieved_at": snapshot.retrieved_at,
-                "extra_columns": MetadataValue.json(table.extra_columns),
-                "missing_optional_columns": MetadataValue.json(table.missing_optional_columns),
-                "preview": MetadataValue.md(table.frame.head(10).to_markdown(index=False)),
-                "duration_s": round(time.perf_counter() - started, 3),
-            },
-        )
-
-    return _ingest
 
 
-pwt_raw = build_file_ingest_asset(PWT)
+# ---------------------------------------------------------------- World Bank WDI
+
+class WdiConfig(Config):
+    api_base_url: str = Field(default=worldbank_api.OFFICIAL_BASE_URL, description="Indicators API v2 base URL (online)")
+    per_page: int = Field(default=1000, description="Rows per API page")
+    date: str = Field(default="1960:2030", description="Years requested from the API, 'first:last'")
+
+
+def _remarks(dropped: list[str], missing: int) -> str:
+    parts = []
+    if missing:
+        parts.append(f"{missing} cells with no data ('..' or empty) left out")
+    if dropped:
+        parts.append(f"{len(dropped)} verbatim repeated rows dropped ({', '.join(dropped[:5])}{'...' if len(dropped) > 5 else ''})")
+    return "; ".join(parts)
+
+
+WDI_NOTE = (
+    "Online: Indicators API v2, every page checked. Offline: the mirror's long (datahub) or bulk (World Bank "
+    "wide CSV) layout, the newer vintage when both exist. Licence CC BY 4.0."
+)
+
+
+@multi_asset(
+    name="wdi_raw",
+    specs=[
+        AssetSpec("wdi_observations_raw", group_name="ingest", kinds={"python", "duckdb"},
+                  description="World Bank World Development Indicators named by the indicator-system seeds (and their "
+                              f"transforms' denominators), long, in `raw.wdi_observations`. {WDI_NOTE}",
+                  metadata={"table": "raw.wdi_observations", "api": MetadataValue.url(worldbank_api.OFFICIAL_BASE_URL)}),
+        AssetSpec("wdi_economies_raw", group_name="ingest", kinds={"python", "duckdb"},
+                  description="The World Bank's country metadata (region, income group; aggregates have no region) "
+                              f"in `raw.wdi_economies`. {WDI_NOTE}",
+                  metadata={"table": "raw.wdi_economies"}),
+    ],
+    retry_policy=NETWORK_RETRY,
+)
+def wdi_raw(context: AssetExecutionContext, config: WdiConfig, sources: DataSourceResource,
+            data_dir: DataDirResource) -> Iterator[MaterializeResult]:
+    started = time.perf_counter()
+    codes = required_codes("wdi")
+    settings = worldbank_api.ApiSettings(base_url=config.api_base_url, per_page=config.per_page, date=config.date)
+    read = fetch_or_fail(sources, lambda: wdi.reader(sources.choice, codes, sources.session(), settings))
+
+    pending = fetch_or_fail(sources, read.economies)
+    snapshot = snapshot_of(pending.fetched, data_dir)
+    economies = parse_or_reject(snapshot, data_dir, pending.parse)
+    pulls, series = [Pull(snapshot, len(economies))], []
+    for code in codes:
+        pending = fetch_or_fail(sources, lambda code=code: read.indicator(code))
+        snapshot = snapshot_of(pending.fetched, data_dir)
+        parsed = parse_or_reject(snapshot, data_dir, pending.parse)
+        kept = parsed.frame[parsed.frame["value"].notna()]
+        pulls.append(Pull(snapshot, len(kept), _remarks(parsed.dropped_duplicates, len(parsed.frame) - len(kept))))
+        series.append(kept)
+
+    observations = pd.concat(series, ignore_index=True)
+    land(data_dir, "wdi", {"raw.wdi_observations": observations, "raw.wdi_economies": economies}, pulls)
+    by_series = observations.groupby("indicator_code").agg(
+        layout=("layout", "first"), vintage=("vintage", "first"), observations=("value", "size"), economies=("economy_code", "nunique")
+    )
+    context.log.info(f"wdi: {len(codes)} series, {len(observations)} observations, {len(economies)} economies and aggregates")
+    version, pulled = combined_version(pulls), pull_metadata(pulls, started)
+    yield MaterializeResult(
+        asset_key="wdi_observations_raw",
+        data_version=version,
+        metadata={
+            "dagster/row_count": len(observations),
+            "indicators": len(codes),
+            "data_source": sources.choice.mode,
+            "series": MetadataValue.md(by_series.reset_index().to_markdown(index=False)),
+            "preview": preview(observations),
+            **pulled,
+        },
+    )
+    yield MaterializeResult(
+        asset_key="wdi_economies_raw",
+        data_version=version,
+        metadata={
+            "dagster/row_count": len(economies),
+            "economies": int(economies["region"].notna().sum()),
+            "aggregates": int(economies["region"].isna().sum()),
+            "vintage": str(economies["vintage"].iat[0]) if len(economies) else "",
+            "preview": preview(economies),
+        },
+    )
+
+
+# ---------------------------------------------------------------- Gapminder
+
+class GapminderConfig(Config):
+    base_url: str = Field(default=gapminder.OFFICIAL_BASE_URL, description="Base URL of the DDF repository (online)")
+
+
+@multi_asset(
+    name="gapminder_raw",
+    specs=[
+        AssetSpec("gapminder_observations_raw", group_name="ingest", kinds={"python", "duckdb"},
+                  description=f"{gapminder.TITLE}: CO2 intensity of GDP, GDP in constant US$ and weekly working hours "
+                              "(and any concept the indicator systems name) in `raw.gapminder_observations`. CC BY 4.0.",
+                  metadata={"table": "raw.gapminder_observations",
+                            "repository": MetadataValue.url(gapminder.OFFICIAL_BASE_URL)}),
+        AssetSpec("gapminder_geo_raw", group_name="ingest", kinds={"python", "duckdb"},
+                  description="Gapminder geo entities (Gapminder code -> ISO3, is a country) in `raw.gapminder_geo`.",
+                  metadata={"table": "raw.gapminder_geo"}),
+    ],
+    retry_policy=NETWORK_RETRY,
+)
+def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sources: DataSourceResource,
+                  data_dir: DataDirResource) -> Iterator[MaterializeResult]:
+    started = time.perf_counter()
+    concepts = sorted(set(gapminder.DEFAULT_CONCEPTS) | set(required_codes("gapminder")))
+
+    def fetch(relative: str) -> FetchedFile:
+        url = gapminder.online_url(relative).replace(gapminder.OFFICIAL_BASE_URL, config.base_url.rstrip("/"))
+        return fetch_or_fail(sources, lambda: sources.fetch("gapminder", url, f"gapminder/{relative}"))
+
+    pulls, observations = [], []
+    snapshot = snapshot_of(fetch(gapminder.ENTITIES_FILE), data_dir)
+    geo = parse_or_reject(snapshot, data_dir, gapminder.parse_entities)
+    pulls.append(Pull(snapshot, len(geo)))
+    for concept in concepts:
+        snapshot = snapshot_of(fetch(gapminder.datapoints_file(concept)), data_dir)
+        frame, dropped = parse_or_reject(snapshot, data_dir, partial(gapminder.parse_datapoints, concept=concept))
+        kept = frame[frame["value"].notna()]
+        pulls.append(Pull(snapshot, len(kept), _remarks(dropped, len(frame) - len(kept))))
+        observations.append(kept)
+    frame = pd.concat(observations, ignore_index=True)
+    land(data_dir, "gapminder", {"raw.gapminder_observations": frame, "raw.gapminder_geo": geo}, pulls)
+    version = combined_version(pulls)
+    yield MaterializeResult(
+        asset_key="gapminder_observations_raw",
+        data_version=version,
+        metadata={
+            "dagster/row_count": len(frame),
+            "concepts": MetadataValue.json(concepts),
+            "data_source": sources.choice.mode,
+            "preview": preview(frame),
+            **pull_metadata(pulls, started),
+        },
+    )
+    yield MaterializeResult(
+        asset_key="gapminder_geo_raw",
+        data_version=version,
+        metadata={"dagster/row_count": len(geo), "geos_without_iso3": int(geo["iso3"].isna().sum()), "preview": preview(geo)},
+    )
+
+
+ingest_assets = [pwt_raw, wdi_raw, gapminder_raw]

@@ -41,6 +41,23 @@ def published_tables() -> list[PublishedTable]:
     ]
 
 
+def records(con, query: str, parameters: list | None = None) -> list[dict[str, Any]]:
+    rows = con.execute(query, parameters or []).fetchall()
+    return [dict(zip([d[0] for d in con.description], row, strict=True)) for row in rows]
+
+
+def indicator_systems(con) -> dict[str, Any]:
+    """Each system's settings, the window it ended up with, and every indicator with its weights."""
+    systems = {}
+    for system in records(con, "select * from seeds.indicator_systems order by system_id"):
+        window = records(con, "select min(year) as first_year, max(year) as last_year from intermediate.int_nqpf__sample "
+                              "where system_id = ? and in_index", [system["system_id"]])[0]
+        indicators = records(con, "select * exclude (system_id) from marts.mart_nqpf_indicator_weights "
+                                  "where system_id = ? order by element, indicator_id", [system["system_id"]])
+        systems[system["system_id"]] = {**system, "index_years": window, "indicators": indicators}
+    return systems
+
+
 def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_checks: Sequence[AssetCheckKey]) -> AssetsDefinition:
     @asset(
         name="publication",
@@ -62,14 +79,15 @@ def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_c
             raise Failure(description="not publishing, checks have not all passed:\n" + "\n".join(problems),
                           allow_retries=False)
         with data_dir.warehouse(read_only=True) as con:
-            snapshots = con.execute(f"select * from {SNAPSHOTS_TABLE} order by source").fetchall()
-            snapshot_columns = [d[0] for d in con.description]
+            snapshots = records(con, f"select * from {SNAPSHOTS_TABLE} order by source, origin")
+            systems = indicator_systems(con)
         provenance: dict[str, Any] = {
             "run_id": context.run.run_id,
             "git": git_commit(),
             "data_source": {"mode": sources.choice.mode, "setting": sources.choice.setting,
                             "mirror": str(sources.choice.mirror_dir) if sources.choice.mirror_dir else None},
-            "sources": [dict(zip(snapshot_columns, row, strict=True)) for row in snapshots],
+            "sources": snapshots,
+            "indicator_systems": systems,
             "checks": [s.as_dict() for s in statuses],
         }
         result = publish(

@@ -85,15 +85,19 @@ def download(source: str, url: str, session: requests.Session, timeout: tuple[fl
     return FetchedFile(source, url, Path(tmp_name), retrieved_at, temporary=True)
 
 
-def from_mirror(source: str, choice: DataSourceChoice, relative_path: str) -> FetchedFile:
+def require_mirror(source: str, choice: DataSourceChoice) -> Path:
     assert choice.mirror_dir is not None
-    path = choice.mirror_dir / relative_path
     if not choice.mirror_dir.is_dir():
         raise SourceUnavailableError(
             f"{source}: mirror folder {choice.mirror_dir} does not exist "
             f"({DATA_SOURCE_ENV}={choice.setting!r}). Point {DATA_SOURCE_ENV} at the mirror "
             f"folder, or set it to 'online' on a connected machine."
         )
+    return choice.mirror_dir
+
+
+def from_mirror(source: str, choice: DataSourceChoice, relative_path: str) -> FetchedFile:
+    path = require_mirror(source, choice) / relative_path
     if not path.is_file():
         raise SourceUnavailableError(f"{source}: the mirror has no file {path} (expected layout: <mirror>/{relative_path})")
     return FetchedFile(source, str(path), path, datetime.now(UTC), temporary=False)

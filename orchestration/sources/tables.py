@@ -7,6 +7,7 @@ person can find in the file (line of a CSV, row of a sheet, observation of a .dt
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from .errors import SourceSchemaError
 
 # Cells that mean "not published". Anything else in a numeric column must parse as a number.
 MISSING_TOKENS = frozenset({"", "NA", "NaN", "nan", "."})
+WORLD_BANK_MISSING = frozenset({"", ".."})  # the World Bank writes ".." for "no data"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class TableSchema:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     excel_sheet: str | None = None
+    missing_tokens: frozenset[str] = MISSING_TOKENS
+    undeclared_kind: str = "text"  # kind of columns the schema does not list (e.g. year columns)
+    # "error": any repeated key stops the run; "drop_identical": rows repeated verbatim are
+    # dropped and counted, a repeated key with different values still stops the run.
+    duplicate_rows: str = "error"
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -42,6 +49,7 @@ class ConformedTable:
     frame: pd.DataFrame
     extra_columns: list[str] = field(default_factory=list)
     missing_optional_columns: list[str] = field(default_factory=list)
+    dropped_duplicates: list[str] = field(default_factory=list)  # row labels of verbatim repeats
 
 
 def file_format(path: Path) -> str:
@@ -52,16 +60,16 @@ def file_format(path: Path) -> str:
     return formats[suffix]
 
 
-def row_label(fmt: str, index: int) -> str:
+def row_label(fmt: str, index: int, header_line: int = 1) -> str:
     """Name data row ``index`` (0-based) the way a person opening the file would find it."""
     if fmt == "csv":
-        return f"row {index + 1} (line {index + 2})"
+        return f"row {index + 1} (line {header_line + index + 1})"
     if fmt == "excel":
-        return f"row {index + 1} (sheet row {index + 2})"
+        return f"row {index + 1} (sheet row {header_line + index + 1})"
     return f"row {index + 1} (observation {index + 1})"
 
 
-def read_table(path: Path, schema: TableSchema, display_name: str | None = None) -> ConformedTable:
+def read_table(path: Path, display_name: str | None = None, *, schema: TableSchema) -> ConformedTable:
     """Parse ``path`` and conform it to ``schema``; raise ``SourceSchemaError`` on bad input."""
     shown = display_name or str(path)
     fmt = file_format(path)
@@ -81,7 +89,7 @@ def read_table(path: Path, schema: TableSchema, display_name: str | None = None)
     return conform(raw, schema, shown, fmt)
 
 
-def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str) -> ConformedTable:
+def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str, header_line: int = 1) -> ConformedTable:
     missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
     if missing:
         raise SourceSchemaError(
@@ -91,28 +99,31 @@ def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str) -> Con
         raise SourceSchemaError(schema.source, shown, "the file has a header but no data rows")
 
     raw = raw.reset_index(drop=True)
+    label = partial(row_label, fmt, header_line=header_line)
     typed = {}
     for name in raw.columns:
         spec = schema.column(name)
-        kind = spec.kind if spec else "text"
-        typed[name] = _typed_column(raw[name], kind, name, schema, shown, fmt)
+        kind = spec.kind if spec else schema.undeclared_kind
+        typed[name] = _typed_column(raw[name], kind, name, schema, shown, label)
     frame = pd.DataFrame(typed)
-    _check_key(frame, schema, shown, fmt)
+    dropped = _drop_verbatim_repeats(frame, schema, label)
+    _check_key(frame.drop(index=[i for i, _ in dropped]), schema, shown, label)
 
     declared = {c.name for c in schema.columns}
     return ConformedTable(
-        frame=frame,
-        extra_columns=[c for c in raw.columns if c not in declared],
+        frame=frame.drop(index=[i for i, _ in dropped]),
+        extra_columns=[c for c in raw.columns if c not in declared and schema.undeclared_kind == "text"],
         missing_optional_columns=[c.name for c in schema.columns if not c.required and c.name not in raw.columns],
+        dropped_duplicates=[text for _, text in dropped],
     )
 
 
-def _missing_mask(values: pd.Series) -> pd.Series:
-    return values.isna() | values.astype(str).str.strip().isin(MISSING_TOKENS)
+def _missing_mask(values: pd.Series, tokens: frozenset[str]) -> pd.Series:
+    return values.isna() | values.astype(str).str.strip().isin(tokens)
 
 
-def _typed_column(values: pd.Series, kind: str, name: str, schema: TableSchema, shown: str, fmt: str) -> pd.Series:
-    missing = _missing_mask(values)
+def _typed_column(values: pd.Series, kind: str, name: str, schema: TableSchema, shown: str, label) -> pd.Series:
+    missing = _missing_mask(values, schema.missing_tokens)
     if kind == "text":
         return values.where(~missing).astype("string").str.strip()
     numbers = pd.to_numeric(values.where(~missing).astype(object), errors="coerce").astype("float64")
@@ -120,25 +131,32 @@ def _typed_column(values: pd.Series, kind: str, name: str, schema: TableSchema, 
     if bad.any():
         first = int(bad.idxmax())
         raise SourceSchemaError(
-            schema.source, shown, f"non-numeric value {str(values.iloc[first])!r}", column=name, row=row_label(fmt, first)
+            schema.source, shown, f"non-numeric value {str(values.iloc[first])!r}", column=name, row=label(first)
         )
     if kind == "integer":
         fractional = numbers.notna() & (numbers % 1 != 0)
         if fractional.any():
             first = int(fractional.idxmax())
             raise SourceSchemaError(
-                schema.source, shown, f"non-integer value {str(values.iloc[first])!r}", column=name, row=row_label(fmt, first)
+                schema.source, shown, f"non-integer value {str(values.iloc[first])!r}", column=name, row=label(first)
             )
         return numbers.astype("Int64")
     return numbers
 
 
-def _check_key(frame: pd.DataFrame, schema: TableSchema, shown: str, fmt: str) -> None:
+def _drop_verbatim_repeats(frame: pd.DataFrame, schema: TableSchema, label) -> list[tuple[int, str]]:
+    if schema.duplicate_rows != "drop_identical":
+        return []
+    repeated = frame.duplicated(keep="first")
+    return [(int(i), label(int(i))) for i in frame.index[repeated]]
+
+
+def _check_key(frame: pd.DataFrame, schema: TableSchema, shown: str, label) -> None:
     for name in schema.key:
         empty = frame[name].isna()
         if empty.any():
             first = int(empty.idxmax())
-            raise SourceSchemaError(schema.source, shown, "key value is missing", column=name, row=row_label(fmt, first))
+            raise SourceSchemaError(schema.source, shown, "key value is missing", column=name, row=label(first))
     repeated = frame.duplicated(list(schema.key), keep="first")
     if repeated.any():
         offending = int(repeated.idxmax())
@@ -147,9 +165,9 @@ def _check_key(frame: pd.DataFrame, schema: TableSchema, shown: str, fmt: str) -
         raise SourceSchemaError(
             schema.source,
             shown,
-            f"duplicated key ({key_text}), first seen at {row_label(fmt, earlier)}",
+            f"duplicated key ({key_text}), first seen at {label(earlier)}",
             column=", ".join(schema.key),
-            row=row_label(fmt, offending),
+            row=label(offending),
         )
 
 

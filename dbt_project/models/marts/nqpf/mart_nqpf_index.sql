@@ -1,0 +1,158 @@
+-- The composite NQPF index and its alternatives, per system, unit and year of the index:
+--   nqpf_index = sum_j w_j z_ij / sum_{j available} w_j        (w = weight in the system)
+--   TOPSIS: v_ij = w_j z_ij; v+_j, v-_j = max, min of v_.j over the system's unit-years;
+--           D+_i = sqrt(sum_j (v_ij - v+_j)^2), D-_i = sqrt(sum_j (v_ij - v-_j)^2),
+--           closeness = D-_i / (D+_i + D-_i)                      (sums over available j)
+--   Coupling of the three element scores U1, U2, U3 (laborers, instruments, subjects):
+--           C = (U1 U2 U3)^(1/3) / ((U1 + U2 + U3) / 3)   (geometric over arithmetic mean, in [0, 1])
+--           T = (U1 + U2 + U3) / 3,   D = sqrt(C T)       (coupling coordination degree)
+--   with D classed by the seed coordination_classes (extreme disorder ... high-quality coordination).
+with normalised as (
+
+    select * from {{ ref('int_nqpf__normalised') }}
+
+),
+
+weights as (
+
+    select system_id, indicator_id, weight_in_system
+    from {{ ref('mart_nqpf_indicator_weights') }}
+    where status = 'in use'
+
+),
+
+weighted as (
+
+    select
+        normalised.system_id,
+        normalised.indicator_id,
+        normalised.geo_code,
+        normalised.year,
+        weights.weight_in_system,
+        weights.weight_in_system * normalised.normalised_value as weighted_value
+    from normalised
+    inner join weights using (system_id, indicator_id)
+
+),
+
+ideal as (
+
+    select
+        system_id,
+        indicator_id,
+        max(weighted_value) as best,
+        min(weighted_value) as worst
+    from weighted
+    group by system_id, indicator_id
+
+),
+
+composite as (
+
+    select
+        weighted.system_id,
+        weighted.geo_code,
+        weighted.year,
+        sum(weighted.weighted_value) / nullif(sum(weighted.weight_in_system), 0) as nqpf_index,
+        sqrt(sum(power(weighted.weighted_value - ideal.best, 2))) as distance_to_best,
+        sqrt(sum(power(weighted.weighted_value - ideal.worst, 2))) as distance_to_worst,
+        count(*) as indicators_available
+    from weighted
+    inner join ideal using (system_id, indicator_id)
+    group by weighted.system_id, weighted.geo_code, weighted.year
+
+),
+
+elements as (
+
+    select
+        system_id,
+        geo_code,
+        year,
+        max(case when element = 'laborers' then score end) as laborers_score,
+        max(case when element = 'instruments_of_labor' then score end) as instruments_score,
+        max(case when element = 'subjects_of_labor' then score end) as subjects_score
+    from {{ ref('mart_nqpf_element_scores') }}
+    group by system_id, geo_code, year
+
+),
+
+coupling as (
+
+    select
+        *,
+        cbrt(laborers_score * instruments_score * subjects_score)
+            / ((laborers_score + instruments_score + subjects_score) / 3) as coupling_degree,
+        (laborers_score + instruments_score + subjects_score) / 3 as coordination_index
+    from elements
+
+),
+
+combined as (
+
+    select
+        composite.system_id,
+        composite.geo_code,
+        composite.year,
+        composite.nqpf_index,
+        composite.distance_to_worst / nullif(composite.distance_to_best + composite.distance_to_worst, 0) as topsis_closeness,
+        coupling.laborers_score,
+        coupling.instruments_score,
+        coupling.subjects_score,
+        coupling.coupling_degree,
+        coupling.coordination_index,
+        sqrt(coupling.coupling_degree * coupling.coordination_index) as coupling_coordination,
+        composite.indicators_available
+    from composite
+    inner join coupling using (system_id, geo_code, year)
+
+),
+
+ranked as (
+
+    select
+        combined.*,
+        rank() over (partition by system_id, year order by nqpf_index desc) as nqpf_rank,
+        rank() over (partition by system_id, year order by topsis_closeness desc) as topsis_rank,
+        case
+            when lag(year) over by_unit = year - 1 then nqpf_index / lag(nqpf_index) over by_unit - 1
+        end as nqpf_index_growth
+    from combined
+    window by_unit as (partition by system_id, geo_code order by year)
+
+),
+
+final as (
+
+    select
+        ranked.system_id,
+        ranked.geo_code,
+        geographies.geo_name,
+        ranked.year,
+        ranked.nqpf_index,
+        cast(ranked.nqpf_rank as integer) as nqpf_rank,
+        ranked.nqpf_index_growth,
+        ranked.topsis_closeness,
+        cast(ranked.topsis_rank as integer) as topsis_rank,
+        ranked.laborers_score,
+        ranked.instruments_score,
+        ranked.subjects_score,
+        ranked.coupling_degree,
+        ranked.coordination_index,
+        ranked.coupling_coordination,
+        classes.coordination_class,
+        classes.coordination_class_zh,
+        cast(ranked.indicators_available as integer) as indicators_available
+    from ranked
+    inner join {{ ref('indicator_systems') }} as systems using (system_id)
+    inner join {{ ref('dim_geographies') }} as geographies
+        on geographies.geo_code = ranked.geo_code
+       and geographies.geography = systems.geography
+    left join {{ ref('coordination_classes') }} as classes
+        on ranked.coupling_coordination >= classes.lower_bound
+       and (ranked.coupling_coordination < classes.upper_bound
+            or (classes.upper_bound = 1 and ranked.coupling_coordination <= 1))
+
+)
+
+select * from final

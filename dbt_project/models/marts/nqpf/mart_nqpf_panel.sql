@@ -1,0 +1,44 @@
+-- The indicator panel: every unit of a system's geography x every year of its window x every
+-- indicator in use, with the published value, the transformed value, how a missing value was
+-- filled, and the normalised value where the unit-year is in the index.
+with filled as (
+
+    select * from {{ ref('int_nqpf__filled') }}
+
+),
+
+sample as (
+
+    select * from {{ ref('int_nqpf__sample') }}
+
+),
+
+final as (
+
+    select
+        filled.system_id,
+        filled.geo_code,
+        filled.year,
+        filled.indicator_id,
+        indicators.element,
+        indicators.transform,
+        filled.raw_value,
+        filled.denominator_value,
+        filled.indicator_value,
+        filled.filled_value,
+        filled.fill_method,
+        coalesce(filled.fill_method in ('interpolated', 'extrapolated'), false) as is_filled,
+        filled.drop_reason,
+        normalised.normalised_value,
+        sample.in_index
+    from filled
+    inner join sample using (system_id, geo_code, year)
+    inner join {{ ref('int_nqpf__system_indicators') }} as indicators using (system_id, indicator_id)
+    inner join {{ ref('int_nqpf__indicator_status') }} as status using (system_id, indicator_id)
+    left join {{ ref('int_nqpf__normalised') }} as normalised using (system_id, indicator_id, geo_code, year)
+    where sample.in_window
+      and status.status = 'in use'
+
+)
+
+select * from final
