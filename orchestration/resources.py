@@ -19,6 +19,8 @@ class DataSourceResource(ConfigurableResource):
     setting: str = Field(description="'auto', 'online', or the path of a mirror folder")
     http_retries: int = Field(default=5, description="HTTP retries per request (429, 5xx, resets)")
     backoff_factor: float = Field(default=1.0, description="Exponential backoff base, seconds")
+    step_retries: int = Field(default=2, description="Retries of a whole ingest step when an endpoint stays unreachable")
+    step_retry_delay_s: float = Field(default=10.0, description="Wait before the first step retry; doubles each time")
 
     @property
     def choice(self) -> DataSourceChoice:

@@ -4,6 +4,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 
 @dataclass
@@ -13,6 +14,17 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (to provoke client timeouts)
     truncate_to: int | None = None  # send only this many bytes of the body, announcing all of it
+
+
+def script_keys(request_path: str) -> list[str]:
+    """Scripts that may answer a request, most specific first: the exact request, the path
+    with its ``page`` parameter only (paged APIs), the bare path."""
+    parts = urlsplit(request_path)
+    keys = [request_path]
+    page = parse_qs(parts.query).get("page")
+    if page:
+        keys.append(f"{parts.path}?page={page[0]}")
+    return [*keys, parts.path]
 
 
 class ScriptedServer:
@@ -26,7 +38,7 @@ class ScriptedServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.requests.append((time.monotonic(), self.path))
-                script = server.scripts.get(self.path) or server.scripts.get(self.path.split("?")[0])
+                script = next((server.scripts[k] for k in script_keys(self.path) if k in server.scripts), None)
                 if not script:
                     self.send_error(404)
                     return
@@ -60,7 +72,8 @@ class ScriptedServer:
         return self.base_url + path
 
     def hits(self, path: str) -> list[float]:
-        return [t for t, p in self.requests if p.split("?")[0] == path]
+        """Times of the requests for ``path`` (a bare path, or ``path?page=N``)."""
+        return [t for t, p in self.requests if path in script_keys(p)]
 
     def __enter__(self):
         self.thread.start()

@@ -48,6 +48,12 @@ def test_manifest_records_the_source_snapshots(refreshed, manifest, pwt_mirror):
     assert {s["source"] for s in manifest["sources"]} == {"pwt", "wdi", "gapminder"}
     wdi_files = {Path(s["origin"]).name for s in manifest["sources"] if s["source"] == "wdi"}
     assert "Metadata_Country_API_BX.GSR.CCIS.CD_DS2_en_csv_v2_920.csv" in wdi_files  # newest metadata vintage
+    # The bulk layout writes empty cells for years without data: left out, and counted where analysts see it.
+    (internet,) = [s for s in manifest["sources"] if Path(s["origin"]).name.startswith("API_IT.NET.USER.ZS_DS2")]
+    wide = pd.read_csv(internet["origin"])
+    years = wide.filter(regex=r"^\d{4}$")
+    assert internet["rows"] == years.notna().sum().sum()
+    assert internet["detail"] == f"{years.isna().sum().sum()} cells with no data ('..' or empty) left out"
 
 
 def test_manifest_lists_every_passed_check(manifest):
@@ -125,3 +131,18 @@ def test_materializations_carry_useful_metadata(refreshed):
     result_json = json.loads(open(gx["validation_result"].value).read())
     assert result_json["success"] is True and result_json["statistics"]["evaluated_expectations"] == gx["expectations_evaluated"].value
     assert (refreshed.data_dir / "quality" / "data_docs" / "index.html").is_file()
+
+
+def test_manifest_carries_the_indicator_system_and_its_weights(refreshed, manifest):
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    system = manifest["indicator_systems"]["cross_country"]
+    assert system["index_years"] == {"first_year": 2000, "last_year": 2023}
+    assert (system["window_start"], system["window_end"], system["normalisation_shift"]) == (2000, "auto", 0.0001)
+    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv")
+    indicators = pd.DataFrame(system["indicators"]).set_index("indicator_id")
+    assert sorted(indicators.index) == sorted(seed["indicator_id"])
+    assert indicators.loc["rd_intensity", ["source", "indicator_code", "direction"]].tolist() == ["wdi", "GB.XPD.RSDV.GD.ZS", "+"]
+    weights = pd.read_parquet(refreshed.latest / "parquet" / "mart_nqpf_indicator_weights.parquet").set_index("indicator_id")
+    assert indicators["weight_in_system"].to_dict() == weights["weight_in_system"].to_dict()
+    assert sum(indicators["weight_in_system"]) == pytest.approx(1, abs=1e-12)

@@ -12,13 +12,12 @@ import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetSpec,
-    Backoff,
     Config,
     DataVersion,
     Failure,
     MaterializeResult,
     MetadataValue,
-    RetryPolicy,
+    RetryRequested,
     asset,
     multi_asset,
 )
@@ -33,17 +32,20 @@ from ..sources.landing import Pull, land, parse_or_reject, snapshot_of
 from ..sources.pwt import PWT
 from ..sources.tables import read_table
 
-# Network steps retry with backoff on top of the per-request HTTP retries; schema errors
-# are raised with allow_retries=False because the same bytes would fail again.
-NETWORK_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
 
-
-def fetch_or_fail(sources: DataSourceResource, fetch: Callable[[], FetchedFile]) -> FetchedFile:
+def fetch_or_fail(context: AssetExecutionContext, sources: DataSourceResource,
+                  fetch: Callable[[], FetchedFile]) -> FetchedFile:
+    """Fetch, or stop the step. An unreachable endpoint asks Dagster to retry the whole step
+    with exponential backoff (``sources.step_retries``, on top of the per-request HTTP retries);
+    a missing mirror file or a bad file is final, since the same bytes would fail again."""
     try:
         return fetch()
     except SourceUnavailableError as exc:
-        # Only the network deserves another try; a missing mirror file will still be missing.
-        raise Failure(description=str(exc), allow_retries=sources.choice.online) from exc
+        if sources.choice.online and context.retry_number < sources.step_retries:
+            wait = sources.step_retry_delay_s * 2 ** context.retry_number
+            context.log.warning(f"{exc}; retrying the step in {wait:g} s")
+            raise RetryRequested(max_retries=sources.step_retries, seconds_to_wait=wait) from exc
+        raise Failure(description=str(exc), allow_retries=False) from exc
 
 
 def combined_version(pulls: list[Pull]) -> DataVersion:
@@ -76,14 +78,13 @@ class PwtConfig(Config):
 @asset(
     group_name="ingest",
     kinds={"python", "duckdb"},
-    retry_policy=NETWORK_RETRY,
     description=f"{PWT.title}, landed verbatim (typed) in `{PWT.warehouse_table}`. {PWT.citation}. Licence {PWT.licence}.",
     metadata={"source_url": MetadataValue.url(PWT.url), "mirror_path": PWT.mirror_path, "table": PWT.warehouse_table},
 )
 def pwt_raw(context: AssetExecutionContext, config: PwtConfig, sources: DataSourceResource,
             data_dir: DataDirResource) -> MaterializeResult:
     started = time.perf_counter()
-    fetched = fetch_or_fail(sources, lambda: sources.fetch(PWT.name, config.url or PWT.url, PWT.mirror_path))
+    fetched = fetch_or_fail(context, sources, lambda: sources.fetch(PWT.name, config.url or PWT.url, PWT.mirror_path))
     snapshot = snapshot_of(fetched, data_dir)
     context.log.info(f"pwt: {snapshot.snapshot_status} snapshot {snapshot.sha256[:12]} from {snapshot.origin}")
     table = parse_or_reject(snapshot, data_dir, partial(read_table, schema=PWT.schema))
@@ -147,21 +148,20 @@ WDI_NOTE = (
                               f"in `raw.wdi_economies`. {WDI_NOTE}",
                   metadata={"table": "raw.wdi_economies"}),
     ],
-    retry_policy=NETWORK_RETRY,
 )
 def wdi_raw(context: AssetExecutionContext, config: WdiConfig, sources: DataSourceResource,
             data_dir: DataDirResource) -> Iterator[MaterializeResult]:
     started = time.perf_counter()
     codes = required_codes("wdi")
     settings = worldbank_api.ApiSettings(base_url=config.api_base_url, per_page=config.per_page, date=config.date)
-    read = fetch_or_fail(sources, lambda: wdi.reader(sources.choice, codes, sources.session(), settings))
+    read = fetch_or_fail(context, sources, lambda: wdi.reader(sources.choice, codes, sources.session(), settings))
 
-    pending = fetch_or_fail(sources, read.economies)
+    pending = fetch_or_fail(context, sources, read.economies)
     snapshot = snapshot_of(pending.fetched, data_dir)
     economies = parse_or_reject(snapshot, data_dir, pending.parse)
     pulls, series = [Pull(snapshot, len(economies))], []
     for code in codes:
-        pending = fetch_or_fail(sources, lambda code=code: read.indicator(code))
+        pending = fetch_or_fail(context, sources, lambda code=code: read.indicator(code))
         snapshot = snapshot_of(pending.fetched, data_dir)
         parsed = parse_or_reject(snapshot, data_dir, pending.parse)
         kept = parsed.frame[parsed.frame["value"].notna()]
@@ -218,7 +218,6 @@ class GapminderConfig(Config):
                   description="Gapminder geo entities (Gapminder code -> ISO3, is a country) in `raw.gapminder_geo`.",
                   metadata={"table": "raw.gapminder_geo"}),
     ],
-    retry_policy=NETWORK_RETRY,
 )
 def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sources: DataSourceResource,
                   data_dir: DataDirResource) -> Iterator[MaterializeResult]:
@@ -227,7 +226,7 @@ def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sourc
 
     def fetch(relative: str) -> FetchedFile:
         url = gapminder.online_url(relative).replace(gapminder.OFFICIAL_BASE_URL, config.base_url.rstrip("/"))
-        return fetch_or_fail(sources, lambda: sources.fetch("gapminder", url, f"gapminder/{relative}"))
+        return fetch_or_fail(context, sources, lambda: sources.fetch("gapminder", url, f"gapminder/{relative}"))
 
     pulls, observations = [], []
     snapshot = snapshot_of(fetch(gapminder.ENTITIES_FILE), data_dir)

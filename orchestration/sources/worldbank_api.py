@@ -18,9 +18,10 @@ from typing import Any
 import pandas as pd
 import requests
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+from urllib3.exceptions import ReadTimeoutError
 
 from .errors import SourceSchemaError, SourceUnavailableError
-from .fetch import FetchedFile
+from .fetch import RETRY_STATUSES, FetchedFile
 from .worldbank import ECONOMY_COLUMNS, OBSERVATION_COLUMNS, SOURCE
 
 OFFICIAL_BASE_URL = "https://api.worldbank.org/v2"
@@ -79,10 +80,15 @@ def _page(url: str, params: dict[str, Any], session: requests.Session, settings:
             response = session.get(url, params=params, timeout=settings.timeout)
         except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise _RetryablePageError(f"{type(exc).__name__}: {exc}") from exc
+        except requests.ConnectionError as exc:
+            if not _timed_out(exc):
+                raise
+            raise _RetryablePageError(f"no answer within {settings.timeout} s") from exc
         if response.status_code != 200:
+            retried = " after retries" if response.status_code in RETRY_STATUSES else ""
             raise SourceUnavailableError(
-                f"{SOURCE}: {response.url} answered HTTP {response.status_code} {response.reason} "
-                f"(page {params['page']} missing after retries); nothing was landed"
+                f"{SOURCE}: {response.url} answered HTTP {response.status_code} {response.reason}{retried}: "
+                f"page {params['page']} of the listing is missing; nothing was landed"
             )
         try:
             payload = response.json()
@@ -107,6 +113,12 @@ def _page(url: str, params: dict[str, Any], session: requests.Session, settings:
             f"{SOURCE}: cannot reach {url} ({type(exc).__name__}). This machine may be offline: set NQPF_DATA_SOURCE "
             "to a mirror folder (for example ../shared/data) to run from the mirror."
         ) from exc
+
+
+def _timed_out(exc: requests.ConnectionError) -> bool:
+    """requests reports a read timeout that outlasted urllib3's own retries as a ConnectionError."""
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    return isinstance(reason, ReadTimeoutError)
 
 
 def download_indicator(code: str, session: requests.Session, settings: ApiSettings) -> FetchedFile:

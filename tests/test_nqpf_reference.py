@@ -1,0 +1,141 @@
+"""The published NQPF marts against an independent numpy implementation, on the real panel.
+
+Only the published panel's filled values, the seeds and the formulas of the issue go in;
+normalisation, entropy weights, element scores, composite index, TOPSIS, coupling and
+coordination are recomputed here with numpy and compared to 1e-9.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orchestration.settings import DBT_PROJECT_DIR
+
+TOLERANCE = 1e-9
+ELEMENTS = ["laborers", "instruments_of_labor", "subjects_of_labor"]
+
+
+@pytest.fixture(scope="module")
+def published(refreshed) -> dict[str, pd.DataFrame]:
+    names = ["mart_nqpf_panel", "mart_nqpf_indicator_weights", "mart_nqpf_element_scores", "mart_nqpf_index",
+             "mart_nqpf_coverage", "mart_nqpf_tfp", "dim_geographies", "mart_source_exclusions", "mart_tfp_growth_accounting"]
+    return {name: pd.read_parquet(refreshed.latest / "parquet" / f"{name}.parquet") for name in names}
+
+
+@pytest.fixture(scope="module")
+def reference(published) -> dict[str, pd.DataFrame]:
+    """Everything recomputed from the panel's filled values and the seeds."""
+    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv").set_index("indicator_id")
+    shift = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_systems.csv").set_index("system_id").loc["cross_country", "normalisation_shift"]
+    panel = published["mart_nqpf_panel"]
+    sample = panel[panel["in_index"] & panel["filled_value"].notna()]
+    x = sample.pivot_table(index=["geo_code", "year"], columns="indicator_id", values="filled_value", aggfunc="first")
+
+    low, high = x.min(), x.max()
+    plus = seed.loc[x.columns, "direction"].eq("+").to_numpy()
+    scaled = np.where(plus, (x - low) / (high - low), (high - x) / (high - low))
+    z = pd.DataFrame(shift + (1 - shift) * scaled, index=x.index, columns=x.columns)
+
+    values = z.to_numpy()
+    p = values / np.nansum(values, axis=0)
+    n = np.sum(~np.isnan(values), axis=0)
+    entropy = -np.nansum(p * np.log(p), axis=0) / np.log(n)
+    d = pd.Series(1 - entropy, index=z.columns)
+    element_of = seed.loc[z.columns, "element"]
+    w_system = d / d.sum()
+    w_element = d / d.groupby(element_of).transform("sum")
+
+    available = z.notna()
+    scores = {}
+    for element in ELEMENTS:
+        members = element_of.index[element_of == element]
+        weighted = (z[members] * w_element[members]).sum(axis=1, min_count=1)
+        scores[element] = weighted / (available[members] * w_element[members]).sum(axis=1)
+    scores = pd.DataFrame(scores)
+
+    v = z * w_system
+    to_best = np.sqrt(((v - v.max()) ** 2).sum(axis=1))
+    to_worst = np.sqrt(((v - v.min()) ** 2).sum(axis=1))
+    u = scores.to_numpy()
+    coupling = np.cbrt(u.prod(axis=1)) / u.mean(axis=1)
+    index = pd.DataFrame({
+        "nqpf_index": v.sum(axis=1) / (available * w_system).sum(axis=1),
+        "topsis_closeness": to_worst / (to_best + to_worst),
+        "laborers_score": scores["laborers"], "instruments_score": scores["instruments_of_labor"],
+        "subjects_score": scores["subjects_of_labor"],
+        "coupling_degree": coupling, "coupling_coordination": np.sqrt(coupling * u.mean(axis=1)),
+    }, index=z.index)
+    return {"z": z, "w_system": w_system, "w_element": w_element, "scores": scores, "index": index}
+
+
+def test_normalised_values(published, reference):
+    panel = published["mart_nqpf_panel"].dropna(subset=["normalised_value"])
+    ours = panel.set_index(["geo_code", "year", "indicator_id"])["normalised_value"]
+    theirs = reference["z"].stack().dropna().rename("z")
+    joined = pd.concat([ours, theirs], axis=1, join="outer")
+    assert joined.notna().all().all() and len(joined) == len(ours)
+    assert (joined["normalised_value"] - joined["z"]).abs().max() <= TOLERANCE
+    assert panel["normalised_value"].between(1e-4, 1).all()
+
+
+def test_entropy_weights(published, reference):
+    weights = published["mart_nqpf_indicator_weights"].set_index("indicator_id")
+    in_use = weights[weights["status"] == "in use"]
+    assert set(in_use.index) == set(reference["w_system"].index)
+    assert (in_use["weight_in_system"] - reference["w_system"]).abs().max() <= TOLERANCE
+    assert (in_use["weight_in_element"] - reference["w_element"]).abs().max() <= TOLERANCE
+    assert (in_use[["weight_in_system", "weight_in_element"]] >= 0).all().all()
+    assert in_use["weight_in_system"].sum() == pytest.approx(1, abs=1e-12)
+    assert in_use.groupby("element")["weight_in_element"].sum().to_numpy() == pytest.approx([1, 1, 1], abs=1e-12)
+    assert in_use.groupby("element").size().min() >= 5
+
+
+def test_element_scores(published, reference):
+    scores = published["mart_nqpf_element_scores"].pivot(index=["geo_code", "year"], columns="element", values="score")
+    expected = reference["scores"].loc[scores.index]
+    assert len(scores) == len(reference["scores"])
+    assert (scores[ELEMENTS] - expected[ELEMENTS]).abs().max().max() <= TOLERANCE
+
+
+def test_index_topsis_and_coupling_coordination(published, reference):
+    index = published["mart_nqpf_index"].set_index(["geo_code", "year"])
+    expected = reference["index"].loc[index.index]
+    assert len(index) == len(reference["index"]) == 3403
+    for column in expected.columns:
+        assert (index[column] - expected[column]).abs().max() <= TOLERANCE, column
+    assert index["coupling_coordination"].between(0, 1).all() and index["topsis_closeness"].between(0, 1).all()
+
+
+def test_ranks_and_growth(published):
+    index = published["mart_nqpf_index"].sort_values(["geo_code", "year"])
+    for value, rank in (("nqpf_index", "nqpf_rank"), ("topsis_closeness", "topsis_rank")):
+        expected = index.groupby("year")[value].rank(method="min", ascending=False).astype(int)
+        assert (index[rank] == expected).all(), rank
+    previous = index.groupby("geo_code")[["year", "nqpf_index"]].shift(1)
+    consecutive = index["year"] - previous["year"] == 1
+    expected_growth = (index["nqpf_index"] / previous["nqpf_index"] - 1).where(consecutive)
+    pd.testing.assert_series_equal(index["nqpf_index_growth"], expected_growth, check_names=False, rtol=1e-12)
+
+
+def test_published_figures_and_universe(published):
+    index = published["mart_nqpf_index"].set_index(["geo_code", "year"])
+    assert (index.index.get_level_values("year").min(), index.index.get_level_values("year").max()) == (2000, 2023)
+    assert index.index.get_level_values("geo_code").nunique() == 168
+    assert index.xs(2021, level="year")["nqpf_index"].idxmax() == "KOR"
+    geographies = published["dim_geographies"]
+    assert len(geographies) == 217 and geographies["region"].notna().all()
+    assert not {"WLD", "EUU", "HIC", "EAS"} & set(geographies["geo_code"])
+    exclusions = published["mart_source_exclusions"].set_index(["source", "source_code", "indicator_code"])
+    assert exclusions.loc[("wdi", "WLD", "GB.XPD.RSDV.GD.ZS"), "reason_code"] == "aggregate"
+    assert exclusions.loc[("pwt", "TWN", "hc"), "reason_code"] == "outside_universe"
+    assert (published["mart_nqpf_coverage"]["years_in_window"] == 24).all()
+
+
+def test_index_sits_beside_tfp(published):
+    tfp = published["mart_nqpf_tfp"].set_index(["economy_code", "year"])
+    growth = published["mart_tfp_growth_accounting"].set_index(["economy_code", "year"])
+    assert len(tfp) == len(published["mart_nqpf_index"])
+    usa = tfp.loc[("USA", 2015)]
+    assert usa["tfp_growth"] == growth.loc[("USA", 2015), "tfp_growth"]
+    assert usa["nqpf_index"] == published["mart_nqpf_index"].set_index(["geo_code", "year"]).loc[("USA", 2015), "nqpf_index"]
+    assert tfp.xs(2022, level="year")["tfp_growth"].isna().all()  # PWT 10.01 ends in 2019
