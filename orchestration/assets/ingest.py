@@ -25,7 +25,7 @@ from pydantic import Field
 
 from ..indicator_system import required_codes
 from ..resources import DataDirResource, DataSourceResource
-from ..sources import gapminder, wdi, worldbank_api
+from ..sources import gapminder, statistical, wdi, worldbank_api
 from ..sources.errors import SourceUnavailableError
 from ..sources.fetch import FetchedFile
 from ..sources.landing import Pull, land, parse_or_reject, snapshot_of
@@ -259,4 +259,54 @@ def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sourc
     )
 
 
-ingest_assets = [pwt_raw, wdi_raw, gapminder_raw]
+
+
+
+# ---------------------------------------------------------------- long statistical tables
+
+def build_statistical_table_asset(table: statistical.StatisticalTable):
+    """One ingest asset per configured statistical table: every file snapshotted, all landed or none."""
+
+    @asset(
+        name=f"{table.name}_raw",
+        group_name="ingest",
+        kinds={"python", "duckdb"},
+        description=f"{table.title}, long (region label, year, variable, value, unit) and verbatim in "
+                    f"`{table.warehouse_table}`. {table.citation}. Licence {table.licence}.",
+        metadata={"table": table.warehouse_table, "mirror_folder": table.mirror_folder,
+                  "files": MetadataValue.json(list(table.files)), "base_url": MetadataValue.url(table.base_url)},
+    )
+    def statistical_table_raw(context: AssetExecutionContext, sources: DataSourceResource,
+                              data_dir: DataDirResource) -> MaterializeResult:
+        started = time.perf_counter()
+        pulls, frames = [], []
+        for file in table.files:
+            fetched = fetch_or_fail(context, sources, lambda file=file: sources.fetch(table.name, table.url(file),
+                                                                                     table.mirror_path(file)))
+            snapshot = snapshot_of(fetched, data_dir)
+            frame, dropped = parse_or_reject(snapshot, data_dir, partial(statistical.parse, table))
+            kept = frame[frame["value"].notna()]
+            pulls.append(Pull(snapshot, len(kept), _remarks(dropped, len(frame) - len(kept))))
+            frames.append(kept)
+        frame = pd.concat(frames, ignore_index=True)
+        land(data_dir, table.name, {table.warehouse_table: frame}, pulls)
+        units = frame.groupby("unit", dropna=False).size().rename("values").reset_index()
+        return MaterializeResult(
+            data_version=combined_version(pulls),
+            metadata={
+                "dagster/row_count": len(frame),
+                "variables": int(frame["variable"].nunique()),
+                "region_labels": int(frame["region_label"].nunique()),
+                "years": f"{frame['year'].min()}-{frame['year'].max()}",
+                "units": MetadataValue.md(units.to_markdown(index=False)),
+                "data_source": sources.choice.mode,
+                "preview": preview(frame),
+                **pull_metadata(pulls, started),
+            },
+        )
+
+    return statistical_table_raw
+
+
+statistical_table_assets = [build_statistical_table_asset(t) for t in statistical.catalog().values()]
+ingest_assets = [pwt_raw, wdi_raw, gapminder_raw, *statistical_table_assets]

@@ -1,6 +1,7 @@
 -- Every published value of every source, long, with the unit code it maps to and whether it
--- is in scope: a World Bank economy, as opposed to an aggregate, a code its publisher does not
--- know, or a unit outside the World Bank's list.
+-- is in scope: a World Bank economy or a Chinese province, as opposed to an aggregate (World
+-- Bank region or income group, China's national total or a regional aggregate), a code its
+-- publisher does not know, or a unit outside the World Bank's list.
 with economies as (
 
     select geo_code from {{ ref('dim_geographies') }} where geography = 'economies'
@@ -69,6 +70,38 @@ pwt as (
 
 ),
 
+china as (
+
+    select
+        source,
+        variable as indicator_code,
+        unit_code as source_code,
+        province_code as geo_code,
+        year,
+        value,
+        source_file,
+        source_line,
+        case when kind = 'province' then 'in_scope' else 'aggregate' end as geo_status
+    from {{ ref('int_china__observations') }}
+
+),
+
+china_capital_stock as (
+
+    select
+        'china_capital' as source,
+        'capital_stock' as indicator_code,
+        province_code as source_code,
+        province_code as geo_code,
+        year,
+        capital_stock as value,
+        'mart_china_capital_stock' as source_file,
+        cast(null as bigint) as source_line,
+        'in_scope' as geo_status
+    from {{ ref('int_china__capital_stock') }}
+
+),
+
 unioned as (
 
     select * from wdi
@@ -76,6 +109,10 @@ unioned as (
     select * from gapminder
     union all
     select * from pwt
+    union all
+    select * from china
+    union all
+    select * from china_capital_stock
 
 )
 

@@ -1,0 +1,29 @@
+{#-
+    Staging for a table landed by the generic statistical-table connector: typed columns of
+    the common long shape, plus the source name the indicator systems use for it.
+-#}
+{% macro stage_statistical_table(table, source_name) %}
+with source as (
+
+    select * from {{ source('china', table) }}
+
+),
+
+renamed as (
+
+    select
+        '{{ source_name }}'              as source,
+        cast(region_label as varchar)   as region_label,
+        cast(year as integer)           as year,
+        cast(variable as varchar)       as variable,
+        cast(variable_label as varchar) as variable_label,
+        cast(value as double)           as value,
+        cast(unit as varchar)           as published_unit,
+        cast(_file as varchar)          as source_file,
+        cast(_line as bigint)           as source_line
+    from source
+
+)
+
+select * from renamed
+{% endmacro %}

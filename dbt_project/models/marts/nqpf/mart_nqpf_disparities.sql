@@ -1,0 +1,165 @@
+-- Regional disparities of the NQPF index and of each element score, per system and year,
+-- over the units in the index grouped by region (World Bank regions for economies, NBS
+-- east/central/west/northeast for provinces; dim_geographies.region).
+--
+-- Dagum Gini coefficient and its decomposition (Dagum 1997, Empirical Economics 22):
+--   G    = sum_j sum_h sum_i sum_r |y_ji - y_hr| / (2 n^2 mu)
+--   G_jj = sum_i sum_r |y_ji - y_jr| / (2 n_j^2 mu_j)                 (within region j)
+--   G_jh = sum_i sum_r |y_ji - y_hr| / (n_j n_h (mu_j + mu_h))         (between j and h)
+--   p_j = n_j / n,  s_j = n_j mu_j / (n mu)
+--   D_jh = (d_jh - p_jh) / (d_jh + p_jh), with mu_j >= mu_h, d_jh = mean over pairs of
+--          max(y_ji - y_hr, 0) and p_jh = mean over pairs of max(y_hr - y_ji, 0)
+--   G_w  = sum_j G_jj p_j s_j
+--   G_nb = sum_{j>h} G_jh (p_j s_h + p_h s_j) D_jh                      (net between)
+--   G_t  = sum_{j>h} G_jh (p_j s_h + p_h s_j) (1 - D_jh)                (transvariation)
+--   G = G_w + G_nb + G_t exactly.
+-- Theil index, with its within/between split (T = T_w + T_b exactly):
+--   T = (1/n) sum_i (y_i/mu) ln(y_i/mu),  T_w = sum_j s_j T_j,  T_b = sum_j s_j ln(mu_j/mu)
+-- Coefficient of variation (sigma convergence when it falls over time): CV = sd / mu, with
+-- the population standard deviation.
+with index as (
+
+    select nqpf.system_id, nqpf.year, nqpf.geo_code, geographies.region,
+           nqpf.nqpf_index, nqpf.laborers_score, nqpf.instruments_score, nqpf.subjects_score
+    from {{ ref('mart_nqpf_index') }} as nqpf
+    inner join {{ ref('indicator_systems') }} as systems using (system_id)
+    inner join {{ ref('dim_geographies') }} as geographies
+        on geographies.geo_code = nqpf.geo_code
+       and geographies.geography = systems.geography
+
+),
+
+measured as (
+
+    select system_id, year, geo_code, region, measure, y
+    from index
+    unpivot (y for measure in (nqpf_index, laborers_score, instruments_score, subjects_score))
+
+),
+
+overall as (
+
+    select system_id, year, measure, count(*) as n, avg(y) as mu, stddev_pop(y) as sd
+    from measured
+    group by system_id, year, measure
+
+),
+
+with_region_mean as (
+
+    select *, avg(y) over (partition by system_id, year, measure, region) as region_mean
+    from measured
+
+),
+
+regions as (
+
+    select
+        with_region_mean.system_id, with_region_mean.year, with_region_mean.measure, with_region_mean.region,
+        count(*) as n_j,
+        avg(with_region_mean.y) as mu_j,
+        count(*) / any_value(overall.n) as p_j,
+        count(*) * avg(with_region_mean.y) / (any_value(overall.n) * any_value(overall.mu)) as s_j,
+        avg(with_region_mean.y / with_region_mean.region_mean * ln(with_region_mean.y / with_region_mean.region_mean)) as theil_j
+    from with_region_mean
+    inner join overall using (system_id, year, measure)
+    group by with_region_mean.system_id, with_region_mean.year, with_region_mean.measure, with_region_mean.region
+
+),
+
+pairs as (
+
+    select
+        a.system_id, a.year, a.measure,
+        a.region as region_a,
+        b.region as region_b,
+        sum(abs(a.y - b.y)) as sum_abs,
+        sum(greatest(a.y - b.y, 0)) as sum_a_above_b,
+        sum(greatest(b.y - a.y, 0)) as sum_b_above_a
+    from measured as a
+    inner join measured as b
+        on b.system_id = a.system_id and b.year = a.year and b.measure = a.measure
+    group by a.system_id, a.year, a.measure, a.region, b.region
+
+),
+
+region_pairs as (
+
+    select
+        pairs.*,
+        ra.n_j as n_a, ra.mu_j as mu_a, ra.p_j as p_a, ra.s_j as s_a,
+        rb.n_j as n_b, rb.mu_j as mu_b, rb.p_j as p_b, rb.s_j as s_b
+    from pairs
+    inner join regions as ra
+        on ra.system_id = pairs.system_id and ra.year = pairs.year and ra.measure = pairs.measure and ra.region = pairs.region_a
+    inner join regions as rb
+        on rb.system_id = pairs.system_id and rb.year = pairs.year and rb.measure = pairs.measure and rb.region = pairs.region_b
+
+),
+
+dagum as (
+
+    select
+        system_id, year, measure,
+        sum(sum_abs / (2 * n_a * n_a * mu_a) * p_a * s_a) filter (where region_a = region_b) as gini_within,
+        -- each unordered pair of regions once, oriented so that region a has the higher mean
+        sum(sum_abs / (n_a * n_b * (mu_a + mu_b)) * (p_a * s_b + p_b * s_a)
+            * (sum_a_above_b - sum_b_above_a) / nullif(sum_a_above_b + sum_b_above_a, 0))
+            filter (where region_a <> region_b and (mu_a > mu_b or (mu_a = mu_b and region_a > region_b))) as gini_between,
+        sum(sum_abs / (n_a * n_b * (mu_a + mu_b)) * (p_a * s_b + p_b * s_a)
+            * (1 - coalesce((sum_a_above_b - sum_b_above_a) / nullif(sum_a_above_b + sum_b_above_a, 0), 0)))
+            filter (where region_a <> region_b and (mu_a > mu_b or (mu_a = mu_b and region_a > region_b))) as gini_transvariation,
+        sum(sum_abs) as sum_abs_all
+    from region_pairs
+    group by system_id, year, measure
+
+),
+
+theil as (
+
+    select
+        system_id, year, measure,
+        sum(s_j * theil_j) as theil_within,
+        sum(s_j * ln(mu_j / overall.mu)) as theil_between,
+        count(*) as regions
+    from regions
+    inner join overall using (system_id, year, measure)
+    group by system_id, year, measure
+
+),
+
+theil_total as (
+
+    select measured.system_id, measured.year, measured.measure,
+           avg(measured.y / overall.mu * ln(measured.y / overall.mu)) as theil
+    from measured
+    inner join overall using (system_id, year, measure)
+    group by measured.system_id, measured.year, measured.measure
+
+),
+
+final as (
+
+    select
+        overall.system_id,
+        overall.year,
+        overall.measure,
+        cast(overall.n as integer) as units,
+        cast(theil.regions as integer) as regions,
+        overall.mu as mean,
+        dagum.sum_abs_all / (2 * overall.n * overall.n * overall.mu) as gini,
+        dagum.gini_within,
+        coalesce(dagum.gini_between, 0) as gini_between,
+        coalesce(dagum.gini_transvariation, 0) as gini_transvariation,
+        theil_total.theil,
+        theil.theil_within,
+        theil.theil_between,
+        overall.sd / overall.mu as coefficient_of_variation
+    from overall
+    inner join dagum using (system_id, year, measure)
+    inner join theil using (system_id, year, measure)
+    inner join theil_total using (system_id, year, measure)
+
+)
+
+select * from final
