@@ -21,9 +21,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-SOURCES = ("pwt", "wdi", "gapminder")
+SOURCES = ("pwt", "wdi", "gapminder", "china_techme", "china_capital_stock")
 STAGES = (*(f"ingest {s}" for s in SOURCES), "ingest", "dbt build", "checks", "publish")
-DBT_LAYERS = ("seeds", "staging", "intermediate", "marts/core", "marts/tfp", "marts/nqpf", "tests")
+DBT_LAYERS = ("seeds", "staging", "intermediate", "marts/core", "marts/tfp", "marts/nqpf", "marts/china", "tests")
 
 
 def stage_of(step_key: str, check_steps: set[str]) -> str | None:
@@ -68,7 +68,7 @@ def one_refresh(data_dir: Path, mirror: str) -> dict[str, float]:
 def source_files(mirror: Path) -> dict[str, list[Path]]:
     """The mirror files each source's ingest reads, as the indicator systems ask for them."""
     from .indicator_system import required_codes
-    from .sources import gapminder, worldbank
+    from .sources import gapminder, statistical, worldbank
     from .sources.pwt import PWT
 
     concepts = sorted(set(gapminder.DEFAULT_CONCEPTS) | set(required_codes("gapminder")))
@@ -77,6 +77,7 @@ def source_files(mirror: Path) -> dict[str, list[Path]]:
         "wdi": [worldbank.locate_metadata(mirror).path] + [worldbank.locate(c, mirror).path for c in required_codes("wdi")],
         "gapminder": [mirror / "gapminder" / gapminder.ENTITIES_FILE]
                      + [mirror / "gapminder" / gapminder.datapoints_file(c) for c in concepts],
+        **{name: [mirror / table.mirror_path(f) for f in table.files] for name, table in statistical.catalog().items()},
     }
 
 
@@ -137,13 +138,13 @@ def main() -> None:
         print(f"run {n + 1}: " + ", ".join(f"{k} {v:.2f}s" for k, v in runs[-1].items()), flush=True)
 
     print(f"\nFull refresh on {args.mirror}, median of {args.runs} runs (seconds)")
-    print(f"{'stage':<16} {'median':>8} {'min':>8} {'max':>8} {'baseline':>9} {'ratio':>7}")
+    print(f"{'stage':<26} {'median':>8} {'min':>8} {'max':>8} {'baseline':>9} {'ratio':>7}")
     for stage in (*STAGES, "total"):
         values = [r[stage] for r in runs]
         base = statistics.median(f[stage] for f in floors) if stage in floors[0] else None
         ratio = f"{statistics.median(values) / base:6.1f}x" if base else ""
         shown = f"{base:9.3f}" if base else f"{'-':>9}"
-        print(f"{stage:<16} {statistics.median(values):8.2f} {min(values):8.2f} {max(values):8.2f} {shown} {ratio:>7}")
+        print(f"{stage:<26} {statistics.median(values):8.2f} {min(values):8.2f} {max(values):8.2f} {shown} {ratio:>7}")
     print("\nbaselines: ingest = pandas.read_csv of the same files; dbt build = `dbt build` run directly")
     print("\n`dbt build` run directly, by layer (sum of node execution times, median; 2 threads overlap)")
     for layer in (*DBT_LAYERS, "other"):

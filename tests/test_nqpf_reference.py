@@ -22,13 +22,21 @@ def published(refreshed) -> dict[str, pd.DataFrame]:
     return {name: pd.read_parquet(refreshed.latest / "parquet" / f"{name}.parquet") for name in names}
 
 
+SYSTEMS = ["china_provinces", "cross_country"]
+
+
 @pytest.fixture(scope="module")
-def reference(published) -> dict[str, pd.DataFrame]:
-    """Everything recomputed from the panel's filled values and the seeds."""
-    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv").set_index("indicator_id")
-    shift = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_systems.csv").set_index("system_id").loc["cross_country", "normalisation_shift"]
+def references(published) -> dict[str, dict[str, pd.DataFrame]]:
+    return {system: reference_for(system, published) for system in SYSTEMS}
+
+
+def reference_for(system: str, published) -> dict[str, pd.DataFrame]:
+    """Everything recomputed from the panel's filled values and the seeds, for one system."""
+    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv")
+    seed = seed[seed["system_id"] == system].set_index("indicator_id")
+    shift = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_systems.csv").set_index("system_id").loc[system, "normalisation_shift"]
     panel = published["mart_nqpf_panel"]
-    sample = panel[panel["in_index"] & panel["filled_value"].notna()]
+    sample = panel[(panel["system_id"] == system) & panel["in_index"] & panel["filled_value"].notna()]
     x = sample.pivot_table(index=["geo_code", "year"], columns="indicator_id", values="filled_value", aggfunc="first")
 
     low, high = x.min(), x.max()
@@ -68,8 +76,11 @@ def reference(published) -> dict[str, pd.DataFrame]:
     return {"z": z, "w_system": w_system, "w_element": w_element, "scores": scores, "index": index}
 
 
-def test_normalised_values(published, reference):
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_normalised_values(published, references, system):
+    reference = references[system]
     panel = published["mart_nqpf_panel"].dropna(subset=["normalised_value"])
+    panel = panel[panel["system_id"] == system]
     ours = panel.set_index(["geo_code", "year", "indicator_id"])["normalised_value"]
     theirs = reference["z"].stack().dropna().rename("z")
     joined = pd.concat([ours, theirs], axis=1, join="outer")
@@ -78,8 +89,11 @@ def test_normalised_values(published, reference):
     assert panel["normalised_value"].between(1e-4, 1).all()
 
 
-def test_entropy_weights(published, reference):
-    weights = published["mart_nqpf_indicator_weights"].set_index("indicator_id")
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_entropy_weights(published, references, system):
+    reference = references[system]
+    weights = published["mart_nqpf_indicator_weights"]
+    weights = weights[weights["system_id"] == system].set_index("indicator_id")
     in_use = weights[weights["status"] == "in use"]
     assert set(in_use.index) == set(reference["w_system"].index)
     assert (in_use["weight_in_system"] - reference["w_system"]).abs().max() <= TOLERANCE
@@ -87,55 +101,67 @@ def test_entropy_weights(published, reference):
     assert (in_use[["weight_in_system", "weight_in_element"]] >= 0).all().all()
     assert in_use["weight_in_system"].sum() == pytest.approx(1, abs=1e-12)
     assert in_use.groupby("element")["weight_in_element"].sum().to_numpy() == pytest.approx([1, 1, 1], abs=1e-12)
-    assert in_use.groupby("element").size().min() >= 5
+    assert in_use.groupby("element").size().min() >= {"cross_country": 5, "china_provinces": 4}[system]
 
 
-def test_element_scores(published, reference):
-    scores = published["mart_nqpf_element_scores"].pivot(index=["geo_code", "year"], columns="element", values="score")
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_element_scores(published, references, system):
+    reference = references[system]
+    scores = published["mart_nqpf_element_scores"]
+    scores = scores[scores["system_id"] == system].pivot(index=["geo_code", "year"], columns="element", values="score")
     expected = reference["scores"].loc[scores.index]
     assert len(scores) == len(reference["scores"])
     assert (scores[ELEMENTS] - expected[ELEMENTS]).abs().max().max() <= TOLERANCE
 
 
-def test_index_topsis_and_coupling_coordination(published, reference):
-    index = published["mart_nqpf_index"].set_index(["geo_code", "year"])
+@pytest.mark.parametrize(("system", "rows"), [("china_provinces", 31 * 13), ("cross_country", 3403)])
+def test_index_topsis_and_coupling_coordination(published, references, system, rows):
+    reference = references[system]
+    index = published["mart_nqpf_index"]
+    index = index[index["system_id"] == system].set_index(["geo_code", "year"])
     expected = reference["index"].loc[index.index]
-    assert len(index) == len(reference["index"]) == 3403
+    assert len(index) == len(reference["index"]) == rows
     for column in expected.columns:
         assert (index[column] - expected[column]).abs().max() <= TOLERANCE, column
     assert index["coupling_coordination"].between(0, 1).all() and index["topsis_closeness"].between(0, 1).all()
 
 
 def test_ranks_and_growth(published):
-    index = published["mart_nqpf_index"].sort_values(["geo_code", "year"])
+    index = published["mart_nqpf_index"].sort_values(["system_id", "geo_code", "year"])
     for value, rank in (("nqpf_index", "nqpf_rank"), ("topsis_closeness", "topsis_rank")):
-        expected = index.groupby("year")[value].rank(method="min", ascending=False).astype(int)
+        expected = index.groupby(["system_id", "year"])[value].rank(method="min", ascending=False).astype(int)
         assert (index[rank] == expected).all(), rank
-    previous = index.groupby("geo_code")[["year", "nqpf_index"]].shift(1)
+    previous = index.groupby(["system_id", "geo_code"])[["year", "nqpf_index"]].shift(1)
     consecutive = index["year"] - previous["year"] == 1
     expected_growth = (index["nqpf_index"] / previous["nqpf_index"] - 1).where(consecutive)
     pd.testing.assert_series_equal(index["nqpf_index_growth"], expected_growth, check_names=False, rtol=1e-12)
 
 
 def test_published_figures_and_universe(published):
-    index = published["mart_nqpf_index"].set_index(["geo_code", "year"])
+    index = published["mart_nqpf_index"]
+    index = index[index["system_id"] == "cross_country"].set_index(["geo_code", "year"])
     assert (index.index.get_level_values("year").min(), index.index.get_level_values("year").max()) == (2000, 2023)
     assert index.index.get_level_values("geo_code").nunique() == 168
     assert index.xs(2021, level="year")["nqpf_index"].idxmax() == "KOR"
     geographies = published["dim_geographies"]
-    assert len(geographies) == 217 and geographies["region"].notna().all()
+    assert geographies.groupby("geography").size().to_dict() == {"economies": 217, "provinces": 31}
+    assert geographies["region"].notna().all()
     assert not {"WLD", "EUU", "HIC", "EAS"} & set(geographies["geo_code"])
     exclusions = published["mart_source_exclusions"].set_index(["source", "source_code", "indicator_code"])
     assert exclusions.loc[("wdi", "WLD", "GB.XPD.RSDV.GD.ZS"), "reason_code"] == "aggregate"
     assert exclusions.loc[("pwt", "TWN", "hc"), "reason_code"] == "outside_universe"
-    assert (published["mart_nqpf_coverage"]["years_in_window"] == 24).all()
+    coverage = published["mart_nqpf_coverage"]
+    assert coverage.groupby("system_id")["years_in_window"].unique().map(list).to_dict() == {
+        "china_provinces": [13], "cross_country": [24]}
 
 
 def test_index_sits_beside_tfp(published):
     tfp = published["mart_nqpf_tfp"].set_index(["economy_code", "year"])
     growth = published["mart_tfp_growth_accounting"].set_index(["economy_code", "year"])
-    assert len(tfp) == len(published["mart_nqpf_index"])
+    index = published["mart_nqpf_index"]
+    index = index[index["system_id"] == "cross_country"].set_index(["geo_code", "year"])
+    assert len(tfp) == len(index)
     usa = tfp.loc[("USA", 2015)]
     assert usa["tfp_growth"] == growth.loc[("USA", 2015), "tfp_growth"]
-    assert usa["nqpf_index"] == published["mart_nqpf_index"].set_index(["geo_code", "year"]).loc[("USA", 2015), "nqpf_index"]
+    assert usa["nqpf_index"] == index.loc[("USA", 2015), "nqpf_index"]
     assert tfp.xs(2022, level="year")["tfp_growth"].isna().all()  # PWT 10.01 ends in 2019

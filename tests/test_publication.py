@@ -45,7 +45,7 @@ def test_manifest_records_the_source_snapshots(refreshed, manifest, pwt_mirror):
     for entry in manifest["sources"]:
         origin = Path(entry["origin"])
         assert entry["sha256"] == sha256(origin) and entry["bytes"] == origin.stat().st_size
-    assert {s["source"] for s in manifest["sources"]} == {"pwt", "wdi", "gapminder"}
+    assert {s["source"] for s in manifest["sources"]} == {"pwt", "wdi", "gapminder", "china_techme", "china_capital_stock"}
     wdi_files = {Path(s["origin"]).name for s in manifest["sources"] if s["source"] == "wdi"}
     assert "Metadata_Country_API_BX.GSR.CCIS.CD_DS2_en_csv_v2_920.csv" in wdi_files  # newest metadata vintage
     # The bulk layout writes empty cells for years without data: left out, and counted where analysts see it.
@@ -69,6 +69,7 @@ def test_manifest_lists_every_passed_check(manifest):
 PUBLISHED = {
     "mart_tfp_growth_accounting", "mart_tfp_levels", "dim_geographies", "mart_source_exclusions", "mart_nqpf_panel",
     "mart_nqpf_indicator_weights", "mart_nqpf_element_scores", "mart_nqpf_index", "mart_nqpf_coverage", "mart_nqpf_tfp",
+    "mart_nqpf_disparities", "mart_china_capital_stock", "mart_china_statistics",
 }
 
 
@@ -139,10 +140,14 @@ def test_manifest_carries_the_indicator_system_and_its_weights(refreshed, manife
     system = manifest["indicator_systems"]["cross_country"]
     assert system["index_years"] == {"first_year": 2000, "last_year": 2023}
     assert (system["window_start"], system["window_end"], system["normalisation_shift"]) == (2000, "auto", 0.0001)
-    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv")
+    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv").query("system_id == 'cross_country'")
     indicators = pd.DataFrame(system["indicators"]).set_index("indicator_id")
     assert sorted(indicators.index) == sorted(seed["indicator_id"])
     assert indicators.loc["rd_intensity", ["source", "indicator_code", "direction"]].tolist() == ["wdi", "GB.XPD.RSDV.GD.ZS", "+"]
-    weights = pd.read_parquet(refreshed.latest / "parquet" / "mart_nqpf_indicator_weights.parquet").set_index("indicator_id")
+    weights = pd.read_parquet(refreshed.latest / "parquet" / "mart_nqpf_indicator_weights.parquet")
+    weights = weights[weights["system_id"] == "cross_country"].set_index("indicator_id")
     assert indicators["weight_in_system"].to_dict() == weights["weight_in_system"].to_dict()
     assert sum(indicators["weight_in_system"]) == pytest.approx(1, abs=1e-12)
+    provincial = manifest["indicator_systems"]["china_provinces"]
+    assert provincial["geography"] == "provinces" and provincial["index_years"] == {"first_year": 2011, "last_year": 2023}
+    assert len(provincial["indicators"]) == 13

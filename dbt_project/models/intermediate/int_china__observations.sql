@@ -15,7 +15,7 @@
 {%- set units = ref('china_units') -%}
 {%- set corrections = ref('china_unit_corrections') -%}
 {%- set mapped -%}
-    (select s.*, l.province_code, l.kind, coalesce(c.correct_unit, s.published_unit) as unit,
+    (select s.*, regexp_replace(s.region_label, '\s', '', 'g') as clean_label, l.province_code, l.kind, coalesce(c.correct_unit, s.published_unit) as unit,
             c.correct_unit is not null as unit_corrected, u.base_unit, u.factor
      from {{ staged }} s
      left join {{ labels }} l on l.label = regexp_replace(s.region_label, '\s', '', 'g')
@@ -56,7 +56,7 @@ harmonised as (
 
     select
         source,
-        coalesce(province_code, region_label) as unit_code,
+        coalesce(province_code, clean_label) as unit_code,
         province_code,
         kind,
         variable,
@@ -68,7 +68,7 @@ harmonised as (
         min(source_file) as source_file,
         min(source_line) as source_line
     from mapped
-    group by source, coalesce(province_code, region_label), province_code, kind, variable, year
+    group by source, coalesce(province_code, clean_label), province_code, kind, variable, year
 
 ),
 
