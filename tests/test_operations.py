@@ -71,7 +71,8 @@ def test_main_command_publishes_then_reports_an_unreachable_source_without_trace
     assert sorted(lines[1:-1]) == [
         f"  - step {step}: {source}: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
         "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine."
-        for step, source in [("gapminder_raw", "gapminder"), ("pwt_raw", "pwt"), ("wdi_raw", "wdi")]
+        for step, source in [("china_capital_stock_raw", "china_capital_stock"), ("china_techme_raw", "china_techme"),
+                             ("gapminder_raw", "gapminder"), ("pwt_raw", "pwt"), ("wdi_raw", "wdi")]
     ]
     assert lines[-1] == f"  data/publish/latest still points at {latest}"
     assert (data_dir / "publish" / "latest").resolve() == latest

@@ -112,7 +112,8 @@ def test_failed_raw_check_blocks_everything_downstream(history):
     assert '"partial_unexpected_list": [1.5]' in failures
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
     # the sources landed; no dbt model, no gate, no publication ran
-    assert materialized == {"pwt_raw", "wdi_observations_raw", "wdi_economies_raw", "gapminder_observations_raw", "gapminder_geo_raw"}
+    assert materialized == {"pwt_raw", "wdi_observations_raw", "wdi_economies_raw", "gapminder_observations_raw",
+                            "gapminder_geo_raw", "china_techme_raw", "china_capital_stock_raw"}
     assert history["after_bad_raw"] == history["good"]
 
 
