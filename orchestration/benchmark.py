@@ -71,12 +71,11 @@ def source_files(mirror: Path) -> dict[str, list[Path]]:
     from .sources import gapminder, statistical, worldbank
     from .sources.pwt import PWT
 
-    concepts = sorted(set(gapminder.DEFAULT_CONCEPTS) | set(required_codes("gapminder")))
     return {
         "pwt": [mirror / PWT.mirror_path],
         "wdi": [worldbank.locate_metadata(mirror).path] + [worldbank.locate(c, mirror).path for c in required_codes("wdi")],
         "gapminder": [mirror / "gapminder" / gapminder.ENTITIES_FILE]
-                     + [mirror / "gapminder" / gapminder.datapoints_file(c) for c in concepts],
+                     + [mirror / "gapminder" / gapminder.datapoints_file(c) for c in gapminder.concepts()],
         **{name: [mirror / table.mirror_path(f) for f in table.files] for name, table in statistical.catalog().items()},
     }
 

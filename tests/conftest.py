@@ -1,6 +1,8 @@
 """Shared fixtures. Tests read the real mirror at ../shared/data and write to temp folders."""
 
+import json
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
-from orchestration.settings import DEFAULT_MIRROR_DIR
+from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_MIRROR_DIR
 
 MIRROR = DEFAULT_MIRROR_DIR
 PWT_MIRROR_FILE = MIRROR / "pwt" / "pwt1001.csv"
@@ -45,6 +47,22 @@ def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str
         instance=instance,
         raise_on_error=False,
     )
+
+
+def run_dbt(data_dir: Path, *args: str, project: Path = DBT_PROJECT_DIR) -> subprocess.CompletedProcess:
+    """dbt on the warehouse in ``data_dir`` (artifacts in ``data_dir/target``), as the pipeline runs it."""
+    return subprocess.run(
+        ["dbt", *args, "--profiles-dir", str(project), "--target-path", str(data_dir / "target")],
+        cwd=project, env={**os.environ, "NQPF_DATA_DIR": str(data_dir)}, capture_output=True, text=True,
+    )
+
+
+def dbt_error(run: subprocess.CompletedProcess, data_dir: Path) -> str:
+    """The message dbt recorded for the one node that failed in ``run``."""
+    assert run.returncode == 1, run.stdout[-2000:]
+    (result,) = json.loads((data_dir / "target" / "run_results.json").read_text())["results"]
+    assert result["status"] == "error"
+    return result["message"]
 
 
 @pytest.fixture(scope="session")

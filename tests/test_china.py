@@ -1,9 +1,6 @@
 """Chinese provincial tables: the generic connector, cleaning, capital stock, provincial index, disparities."""
 
-import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -15,7 +12,7 @@ from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.sources import statistical
 from orchestration.sources.errors import SourceSchemaError
 
-from .conftest import MIRROR
+from .conftest import MIRROR, dbt_error, run_dbt
 
 TECHME = statistical.catalog()["china_techme"]
 CAPITAL = statistical.catalog()["china_capital_stock"]
@@ -161,8 +158,8 @@ def test_capital_stock_reproduces_zhang_jun(refreshed):
 def test_capital_stock_base_year_and_delta_are_dbt_vars(refreshed, tmp_path):
     (tmp_path / "warehouse").mkdir()
     shutil.copyfile(refreshed.data_dir / "warehouse" / "nqpf.duckdb", tmp_path / "warehouse" / "nqpf.duckdb")
-    run = dbt(tmp_path, "run", "--select", "int_china__capital_stock", "mart_china_capital_stock",
-              "--vars", "{china_capital_depreciation: 0.05}")
+    run = run_dbt(tmp_path, "run", "--select", "int_china__capital_stock", "mart_china_capital_stock",
+                  "--vars", "{china_capital_depreciation: 0.05}")
     assert run.returncode == 0, run.stdout[-2000:]
     with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
         stock = con.execute("select * from marts.mart_china_capital_stock").df()
@@ -174,13 +171,6 @@ def test_capital_stock_base_year_and_delta_are_dbt_vars(refreshed, tmp_path):
 
 # ---------------------------------------------------------------- bad input reaching dbt
 
-def dbt(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["dbt", *args, "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(data_dir / "target")],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "NQPF_DATA_DIR": str(data_dir)}, capture_output=True, text=True,
-    )
-
-
 def cleaning_error(refreshed, tmp_path: Path, statement: str) -> str:
     """Apply ``statement`` to a copy of the warehouse's raw tables, rebuild the cleaning model, return dbt's message."""
     (tmp_path / "warehouse").mkdir()
@@ -188,10 +178,7 @@ def cleaning_error(refreshed, tmp_path: Path, statement: str) -> str:
     shutil.copyfile(refreshed.data_dir / "warehouse" / "nqpf.duckdb", database)
     with duckdb.connect(str(database)) as con:
         con.execute(statement)
-    run = dbt(tmp_path, "run", "--select", "int_china__observations")
-    assert run.returncode == 1
-    (result,) = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    return result["message"]
+    return dbt_error(run_dbt(tmp_path, "run", "--select", "int_china__observations"), tmp_path)
 
 
 def headline_and_rows(message: str) -> list[str]:

@@ -7,11 +7,8 @@ the window and one is extrapolated; the normalised values are then simple fracti
 below by hand, and every later formula is recomputed here from them.
 """
 
-import json
 import math
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -19,6 +16,8 @@ import pandas as pd
 import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
+
+from .conftest import dbt_error, run_dbt
 
 TOY_SYSTEM = """system_id,title,geography,window_start,window_end,min_share_per_element,max_gap_years,max_extrapolation_years,normalisation_shift,auto_end_min_share,min_geos_per_year,description
 toy,Toy system,economies,2001,auto,0.5,1,1,0.5,0.8,3,Small enough to check by hand
@@ -108,12 +107,8 @@ def toy_project(root: Path) -> Path:
     return project
 
 
-def dbt(project: Path, *args: str, variables: str = "{nqpf_unknown_geo_codes: exclude}") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["dbt", *args, "--vars", variables, "--profiles-dir", str(project), "--target-path", str(project / "target")],
-        cwd=project, env={**os.environ, "NQPF_DATA_DIR": str(project.parent / "data")},
-        capture_output=True, text=True,
-    )
+def dbt(project: Path, *args: str, variables: str = "{nqpf_unknown_geo_codes: exclude}"):
+    return run_dbt(project.parent / "data", *args, "--vars", variables, project=project)
 
 
 def read(project: Path, table: str) -> pd.DataFrame:
@@ -233,14 +228,6 @@ def test_coverage_and_exclusions(toy):
     assert sorted(geographies[geographies.geography == "economies"]["geo_code"]) == ECONOMIES
 
 
-def dbt_error(run: subprocess.CompletedProcess, project: Path) -> str:
-    """The message dbt recorded for the one model that failed."""
-    assert run.returncode == 1
-    (result,) = json.loads((project / "target" / "run_results.json").read_text())["results"]
-    assert result["status"] == "error"
-    return result["message"]
-
-
 def stopped_by(model: str, headline: str, *rows: str) -> str:
     """How dbt reports a raise_if_rows in ``model``: the headline, one line per offending row."""
     where = f"{model} (models/intermediate/{model}.sql)"
@@ -251,7 +238,7 @@ def stopped_by(model: str, headline: str, *rows: str) -> str:
 
 def test_unknown_codes_can_stop_the_build(toy):
     run = dbt(toy, "run", "--select", "int_nqpf__indicator_values", variables="{nqpf_unknown_geo_codes: fail}")
-    assert dbt_error(run, toy) == stopped_by(
+    assert dbt_error(run, toy.parent / "data") == stopped_by(
         "int_nqpf__indicator_values",
         "codes that their own publisher's metadata does not know (source | code | values | first at); set the dbt var "
         "nqpf_unknown_geo_codes to 'exclude' to drop them and record them in mart_source_exclusions",
@@ -262,7 +249,7 @@ def test_unknown_codes_can_stop_the_build(toy):
 def test_an_indicator_without_data_can_stop_the_build(toy):
     run = dbt(toy, "run", "--select", "int_nqpf__sample",
               variables="{nqpf_unknown_geo_codes: exclude, nqpf_indicator_without_data: fail}")
-    assert dbt_error(run, toy) == stopped_by(
+    assert dbt_error(run, toy.parent / "data") == stopped_by(
         "int_nqpf__sample",
         "indicators without any observation in their system's window (system | indicator | source:code); set the dbt "
         "var nqpf_indicator_without_data to 'exclude' to leave them out and record them",
@@ -278,7 +265,7 @@ def test_a_seed_naming_a_series_no_source_provides_stops_the_build(toy, tmp_path
         seed.write("toy,S8,gapminder,s1,subjects_of_labor,output,+,per_worker,units,Denominator exists,test\n")
     assert dbt(project, "seed", "--select", "indicator_system").returncode == 0
     run = dbt(project, "run", "--select", "int_nqpf__system_indicators")
-    assert dbt_error(run, project) == stopped_by(
+    assert dbt_error(run, project.parent / "data") == stopped_by(
         "int_nqpf__system_indicators",
         "indicator systems name series that no source provides (system | indicator | source:code)",
         "toy | S9 | wdi:X9",

@@ -1,15 +1,13 @@
 """The TFP marts as published, against PWT's own figures and an independent pandas computation."""
 
-import os
 import shutil
-import subprocess
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from .conftest import run_dbt
 
 BASE_YEAR = 2017
 
@@ -146,11 +144,8 @@ def test_base_year_is_a_dbt_var(refreshed, tmp_path, pwt_mirror):
     """Rebuilding the level mart with tfp_base_year = 2010 re-anchors every chain at 2010."""
     (tmp_path / "warehouse").mkdir()
     shutil.copyfile(refreshed.data_dir / "warehouse" / "nqpf.duckdb", tmp_path / "warehouse" / "nqpf.duckdb")
-    subprocess.run(
-        ["dbt", "run", "--quiet", "--select", "mart_tfp_levels", "--vars", "{tfp_base_year: 2010}",
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "NQPF_DATA_DIR": str(tmp_path)}, check=True,
-    )
+    run = run_dbt(tmp_path, "run", "--select", "mart_tfp_levels", "--vars", "{tfp_base_year: 2010}")
+    assert run.returncode == 0, run.stdout[-2000:]
     with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
         rebased = con.execute("select * from marts.mart_tfp_levels").df().set_index(["economy_code", "year"])
     assert (rebased["base_year"] == 2010).all()

@@ -28,7 +28,7 @@ from ..resources import DataDirResource, DataSourceResource
 from ..sources import gapminder, statistical, wdi, worldbank_api
 from ..sources.errors import SourceUnavailableError
 from ..sources.fetch import FetchedFile
-from ..sources.landing import Pull, land, parse_or_reject, snapshot_of
+from ..sources.landing import Pull, land, parse_or_reject, published_values, snapshot_of
 from ..sources.pwt import PWT
 from ..sources.tables import read_table
 
@@ -121,15 +121,6 @@ class WdiConfig(Config):
     date: str = Field(default="1960:2030", description="Years requested from the API, 'first:last'")
 
 
-def _remarks(dropped: list[str], missing: int) -> str:
-    parts = []
-    if missing:
-        parts.append(f"{missing} cells with no data ('..' or empty) left out")
-    if dropped:
-        parts.append(f"{len(dropped)} verbatim repeated rows dropped ({', '.join(dropped[:5])}{'...' if len(dropped) > 5 else ''})")
-    return "; ".join(parts)
-
-
 WDI_NOTE = (
     "Online: Indicators API v2, every page checked. Offline: the mirror's long (datahub) or bulk (World Bank "
     "wide CSV) layout, the newer vintage when both exist. Licence CC BY 4.0."
@@ -164,8 +155,8 @@ def wdi_raw(context: AssetExecutionContext, config: WdiConfig, sources: DataSour
         pending = fetch_or_fail(context, sources, lambda code=code: read.indicator(code))
         snapshot = snapshot_of(pending.fetched, data_dir)
         parsed = parse_or_reject(snapshot, data_dir, pending.parse)
-        kept = parsed.frame[parsed.frame["value"].notna()]
-        pulls.append(Pull(snapshot, len(kept), _remarks(parsed.dropped_duplicates, len(parsed.frame) - len(kept))))
+        kept, pull = published_values(snapshot, parsed.frame, parsed.dropped_duplicates)
+        pulls.append(pull)
         series.append(kept)
 
     observations = pd.concat(series, ignore_index=True)
@@ -222,10 +213,10 @@ class GapminderConfig(Config):
 def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sources: DataSourceResource,
                   data_dir: DataDirResource) -> Iterator[MaterializeResult]:
     started = time.perf_counter()
-    concepts = sorted(set(gapminder.DEFAULT_CONCEPTS) | set(required_codes("gapminder")))
+    concepts = gapminder.concepts()
 
     def fetch(relative: str) -> FetchedFile:
-        url = gapminder.online_url(relative).replace(gapminder.OFFICIAL_BASE_URL, config.base_url.rstrip("/"))
+        url = gapminder.online_url(relative, config.base_url)
         return fetch_or_fail(context, sources, lambda: sources.fetch("gapminder", url, f"gapminder/{relative}"))
 
     pulls, observations = [], []
@@ -234,9 +225,9 @@ def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sourc
     pulls.append(Pull(snapshot, len(geo)))
     for concept in concepts:
         snapshot = snapshot_of(fetch(gapminder.datapoints_file(concept)), data_dir)
-        frame, dropped = parse_or_reject(snapshot, data_dir, partial(gapminder.parse_datapoints, concept=concept))
-        kept = frame[frame["value"].notna()]
-        pulls.append(Pull(snapshot, len(kept), _remarks(dropped, len(frame) - len(kept))))
+        kept, pull = published_values(snapshot, *parse_or_reject(snapshot, data_dir,
+                                                                 partial(gapminder.parse_datapoints, concept=concept)))
+        pulls.append(pull)
         observations.append(kept)
     frame = pd.concat(observations, ignore_index=True)
     land(data_dir, "gapminder", {"raw.gapminder_observations": frame, "raw.gapminder_geo": geo}, pulls)
@@ -257,9 +248,6 @@ def gapminder_raw(context: AssetExecutionContext, config: GapminderConfig, sourc
         data_version=version,
         metadata={"dagster/row_count": len(geo), "geos_without_iso3": int(geo["iso3"].isna().sum()), "preview": preview(geo)},
     )
-
-
-
 
 
 # ---------------------------------------------------------------- long statistical tables
@@ -284,9 +272,8 @@ def build_statistical_table_asset(table: statistical.StatisticalTable):
             fetched = fetch_or_fail(context, sources, lambda file=file: sources.fetch(table.name, table.url(file),
                                                                                      table.mirror_path(file)))
             snapshot = snapshot_of(fetched, data_dir)
-            frame, dropped = parse_or_reject(snapshot, data_dir, partial(statistical.parse, table))
-            kept = frame[frame["value"].notna()]
-            pulls.append(Pull(snapshot, len(kept), _remarks(dropped, len(frame) - len(kept))))
+            kept, pull = published_values(snapshot, *parse_or_reject(snapshot, data_dir, partial(statistical.parse, table)))
+            pulls.append(pull)
             frames.append(kept)
         frame = pd.concat(frames, ignore_index=True)
         land(data_dir, table.name, {table.warehouse_table: frame}, pulls)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..indicator_system import required_codes
 from .tables import Column, TableSchema, read_table
 
 SOURCE = "gapminder"
@@ -35,9 +36,14 @@ def datapoints_file(concept: str) -> str:
     return f"ddf--datapoints--{concept}--by--geo--time.csv"
 
 
-def online_url(relative: str) -> str:
+def concepts() -> list[str]:
+    """Concepts to land: the defaults and every concept an indicator system names."""
+    return sorted(set(DEFAULT_CONCEPTS) | set(required_codes(SOURCE)))
+
+
+def online_url(relative: str, base_url: str = OFFICIAL_BASE_URL) -> str:
     folder = "" if relative == ENTITIES_FILE else "countries-etc-datapoints/"
-    return f"{OFFICIAL_BASE_URL}/{folder}{relative}"
+    return f"{base_url.rstrip('/')}/{folder}{relative}"
 
 
 def datapoints_schema(concept: str) -> TableSchema:

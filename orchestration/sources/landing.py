@@ -26,6 +26,18 @@ class Pull:
     detail: str = ""
 
 
+def published_values(snapshot: Snapshot, frame: pd.DataFrame, dropped: list[str]) -> tuple[pd.DataFrame, Pull]:
+    """The rows of a parsed long file that carry a value, and its pull with what was left out and why."""
+    kept = frame[frame["value"].notna()]
+    remarks = []
+    if len(frame) > len(kept):
+        remarks.append(f"{len(frame) - len(kept)} cells with no data ('..' or empty) left out")
+    if dropped:
+        more = "..." if len(dropped) > 5 else ""
+        remarks.append(f"{len(dropped)} verbatim repeated rows dropped ({', '.join(dropped[:5])}{more})")
+    return kept, Pull(snapshot, len(kept), "; ".join(remarks))
+
+
 def snapshot_of(fetched: FetchedFile, data_dir: DataDirResource) -> Snapshot:
     try:
         return take_snapshot(fetched, data_dir.paths.landing)

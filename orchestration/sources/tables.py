@@ -69,15 +69,18 @@ def row_label(fmt: str, index: int, header_line: int = 1) -> str:
     return f"row {index + 1} (observation {index + 1})"
 
 
-def read_table(path: Path, display_name: str | None = None, *, schema: TableSchema) -> ConformedTable:
-    """Parse ``path`` and conform it to ``schema``; raise ``SourceSchemaError`` on bad input."""
+def read_table(path: Path, display_name: str | None = None, *, schema: TableSchema, header_line: int = 1) -> ConformedTable:
+    """Parse ``path`` and conform it to ``schema``; raise ``SourceSchemaError`` on bad input.
+
+    ``header_line`` (1-based) is where a CSV's header sits when a preamble comes first.
+    """
     shown = display_name or str(path)
     fmt = file_format(path)
     if path.stat().st_size == 0:
         raise SourceSchemaError(schema.source, shown, "the file is empty (0 bytes)")
     try:
         if fmt == "csv":
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=header_line - 1)
         elif fmt == "excel":
             raw = pd.read_excel(path, sheet_name=schema.excel_sheet or 0, dtype=object, keep_default_na=False)
         else:
@@ -86,7 +89,13 @@ def read_table(path: Path, display_name: str | None = None, *, schema: TableSche
         raise SourceSchemaError(schema.source, shown, "the file is empty (no header row)") from None
     except ValueError as exc:
         raise SourceSchemaError(schema.source, shown, f"cannot be read as {fmt}: {exc}") from exc
-    return conform(raw, schema, shown, fmt)
+    return conform(_without_empty_unnamed_columns(raw, schema), schema, shown, fmt, header_line=header_line)
+
+
+def _without_empty_unnamed_columns(raw: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """A trailing delimiter on every line (as in the World Bank's CSVs) adds a nameless, empty column."""
+    empty = [c for c in raw.columns if str(c).startswith("Unnamed:") and _missing_mask(raw[c], schema.missing_tokens).all()]
+    return raw.drop(columns=empty)
 
 
 def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str, header_line: int = 1) -> ConformedTable:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import SourceSchemaError, SourceUnavailableError
-from .tables import WORLD_BANK_MISSING, Column, TableSchema, conform
+from .tables import WORLD_BANK_MISSING, Column, TableSchema, read_table
 
 SOURCE = "wdi"
 OBSERVATION_COLUMNS = ["indicator_code", "economy_code", "economy_name", "year", "value", "layout", "vintage", "_file", "_line"]
@@ -120,8 +120,7 @@ def bulk_preamble(path: Path) -> tuple[int | None, dict[str, str]]:
 
 def parse_long(path: Path, code: str, shown: str, vintage: str | None) -> ParsedSeries:
     """``Country Name,Country Code,Year,Value`` (the datahub package layout)."""
-    raw = _read_text_csv(path, shown, skip=0)
-    table = conform(raw, LONG_SCHEMA, shown, "csv")
+    table = read_table(path, shown, schema=LONG_SCHEMA)
     frame = table.frame
     return ParsedSeries(
         pd.DataFrame({
@@ -144,9 +143,7 @@ def parse_bulk(path: Path, code: str, shown: str) -> ParsedSeries:
     header_line, facts = bulk_preamble(path)
     if header_line is None:
         raise SourceSchemaError(SOURCE, shown, "no header row (\"Country Name\",...) found: the file holds only its preamble")
-    raw = _read_text_csv(path, shown, skip=header_line - 1)
-    raw = raw.loc[:, [c for c in raw.columns if not (c.startswith("Unnamed:") and raw[c].eq("").all())]]
-    table = conform(raw, BULK_SCHEMA, shown, "csv", header_line=header_line)
+    table = read_table(path, shown, schema=BULK_SCHEMA, header_line=header_line)
     frame = table.frame
     wrong = frame["Indicator Code"].ne(code)
     if wrong.any():
@@ -176,9 +173,7 @@ def parse_bulk(path: Path, code: str, shown: str) -> ParsedSeries:
 
 def parse_metadata(path: Path, shown: str, vintage: str | None) -> pd.DataFrame:
     """``Metadata_Country_*.csv``: region and income group; aggregates have no region."""
-    raw = _read_text_csv(path, shown, skip=0)
-    raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed:")]]
-    frame = conform(raw, METADATA_SCHEMA, shown, "csv").frame
+    frame = read_table(path, shown, schema=METADATA_SCHEMA).frame
     return pd.DataFrame({
         "economy_code": frame["Country Code"],
         "economy_name": frame["TableName"],
@@ -187,14 +182,3 @@ def parse_metadata(path: Path, shown: str, vintage: str | None) -> pd.DataFrame:
         "vintage": vintage,
         "_file": shown,
     })[ECONOMY_COLUMNS]
-
-
-def _read_text_csv(path: Path, shown: str, skip: int) -> pd.DataFrame:
-    if path.stat().st_size == 0:
-        raise SourceSchemaError(SOURCE, shown, "the file is empty (0 bytes)")
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=skip)
-    except pd.errors.EmptyDataError:
-        raise SourceSchemaError(SOURCE, shown, "the file is empty (no header row)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise SourceSchemaError(SOURCE, shown, f"cannot be read as CSV: {exc}") from exc
