@@ -18,7 +18,7 @@ values as (
 
 units as (
 
-    select geo_code, geography from {{ ref('dim_geographies') }}
+    select geo_code, geography from {{ ref('int_geographies') }}
 
 ),
 

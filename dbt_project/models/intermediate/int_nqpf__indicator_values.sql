@@ -26,7 +26,7 @@ observations as (
 
 units as (
 
-    select geo_code, geography from {{ ref('dim_geographies') }}
+    select geo_code, geography from {{ ref('int_geographies') }}
 
 ),
 

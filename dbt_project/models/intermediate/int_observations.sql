@@ -4,7 +4,7 @@
 -- publisher does not know, or a unit outside the World Bank's list.
 with economies as (
 
-    select geo_code from {{ ref('dim_geographies') }} where geography = 'economies'
+    select geo_code from {{ ref('int_geographies') }} where geography = 'economies'
 
 ),
 
