@@ -9,21 +9,21 @@ with source as (
 
 ),
 
-renamed as (
+typed as (
 
     select
-        '{{ source_name }}'              as source,
-        cast(region_label as varchar)   as region_label,
-        cast(year as integer)           as year,
-        cast(variable as varchar)       as variable,
+        '{{ source_name }}' as source,
+        cast(region_label as varchar) as region_label,
+        cast(year as integer) as year,
+        cast(variable as varchar) as variable,
         cast(variable_label as varchar) as variable_label,
-        cast(value as double)           as value,
-        cast(unit as varchar)           as published_unit,
-        cast(_file as varchar)          as source_file,
-        cast(_line as bigint)           as source_line
+        cast(value as double) as value,
+        cast(published_unit as varchar) as published_unit,
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line
     from source
 
 )
 
-select * from renamed
+select * from typed
 {% endmacro %}

@@ -4,11 +4,7 @@
 -- geos without an ISO3 code, and units outside the World Bank's list (e.g. Taiwan in PWT).
 with used as (
 
-    select distinct source, indicator_code from {{ ref('indicator_system') }}
-    union
-    select distinct transforms.denominator_source, transforms.denominator_code
-    from {{ ref('indicator_transforms') }} as transforms
-    where transforms.operation = 'ratio'
+    select distinct source, indicator_code from {{ ref('int_nqpf__00_required_series') }}
 
 ),
 

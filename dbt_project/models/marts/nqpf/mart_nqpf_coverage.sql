@@ -4,8 +4,8 @@
 with filled as (
 
     select filled.*
-    from {{ ref('int_nqpf__filled') }} as filled
-    inner join {{ ref('int_nqpf__sample') }} as sample using (system_id, geo_code, year)
+    from {{ ref('int_nqpf__03_filled') }} as filled
+    inner join {{ ref('int_nqpf__05_sample') }} as sample using (system_id, geo_code, year)
     where sample.in_window
 
 ),
@@ -13,7 +13,7 @@ with filled as (
 years_in_index as (
 
     select system_id, geo_code, count(*) filter (where in_index) as years_in_index, count(*) as years_in_window
-    from {{ ref('int_nqpf__sample') }}
+    from {{ ref('int_nqpf__05_sample') }}
     where in_window
     group by system_id, geo_code
 
@@ -55,8 +55,8 @@ final as (
         cast(years.years_in_window - years.years_in_index as integer) as years_left_out_of_index
     from counts
     inner join years_in_index as years using (system_id, geo_code)
-    inner join {{ ref('int_nqpf__system_indicators') }} as indicators using (system_id, indicator_id)
-    inner join {{ ref('int_nqpf__indicator_status') }} as status using (system_id, indicator_id)
+    inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (system_id, indicator_id)
+    inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
 
 )
 

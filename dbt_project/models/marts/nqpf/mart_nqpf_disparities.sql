@@ -1,28 +1,12 @@
--- Regional disparities of the NQPF index and of each element score, per system and year,
--- over the units in the index grouped by region (World Bank regions for economies, NBS
--- east/central/west/northeast for provinces; dim_geographies.region).
---
--- Dagum Gini coefficient and its decomposition (Dagum 1997, Empirical Economics 22):
---   G    = sum_j sum_h sum_i sum_r |y_ji - y_hr| / (2 n^2 mu)
---   G_jj = sum_i sum_r |y_ji - y_jr| / (2 n_j^2 mu_j)                 (within region j)
---   G_jh = sum_i sum_r |y_ji - y_hr| / (n_j n_h (mu_j + mu_h))         (between j and h)
---   p_j = n_j / n,  s_j = n_j mu_j / (n mu)
---   D_jh = (d_jh - p_jh) / (d_jh + p_jh), with mu_j >= mu_h, d_jh = mean over pairs of
---          max(y_ji - y_hr, 0) and p_jh = mean over pairs of max(y_hr - y_ji, 0)
---   G_w  = sum_j G_jj p_j s_j
---   G_nb = sum_{j>h} G_jh (p_j s_h + p_h s_j) D_jh                      (net between)
---   G_t  = sum_{j>h} G_jh (p_j s_h + p_h s_j) (1 - D_jh)                (transvariation)
---   G = G_w + G_nb + G_t exactly.
--- Theil index, with its within/between split (T = T_w + T_b exactly):
---   T = (1/n) sum_i (y_i/mu) ln(y_i/mu),  T_w = sum_j s_j T_j,  T_b = sum_j s_j ln(mu_j/mu)
--- Coefficient of variation (sigma convergence when it falls over time): CV = sd / mu, with
--- the population standard deviation.
+-- Regional disparities of the NQPF index and of each element score, per system and year:
+-- Dagum Gini with its decomposition, Theil with its within/between split, coefficient of
+-- variation. Formulas: docs block nqpf_disparities (models/docs/methods.md).
 with index as (
 
     select nqpf.system_id, nqpf.year, nqpf.geo_code, geographies.region,
            nqpf.nqpf_index, nqpf.laborers_score, nqpf.instruments_score, nqpf.subjects_score
     from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('indicator_systems') }} as systems using (system_id)
+    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
         on geographies.geo_code = nqpf.geo_code
        and geographies.geography = systems.geography

@@ -1,10 +1,8 @@
--- Element scores: for unit i, year t and element k, the element-weighted mean of the
--- normalised values the unit has,
---   S_ikt = sum_{j in k} w_j z_ijt / sum_{j in k, z_ijt available} w_j
--- (the denominator is 1 when every indicator of the element has a value).
+-- Element scores per system, unit, year and element.
+-- Formula: docs block nqpf_element_scores (models/docs/methods.md).
 with normalised as (
 
-    select * from {{ ref('int_nqpf__normalised') }}
+    select * from {{ ref('int_nqpf__06_normalised') }}
 
 ),
 

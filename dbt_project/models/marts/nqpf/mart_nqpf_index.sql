@@ -1,15 +1,9 @@
--- The composite NQPF index and its alternatives, per system, unit and year of the index:
---   nqpf_index = sum_j w_j z_ij / sum_{j available} w_j        (w = weight in the system)
---   TOPSIS: v_ij = w_j z_ij; v+_j, v-_j = max, min of v_.j over the system's unit-years;
---           D+_i = sqrt(sum_j (v_ij - v+_j)^2), D-_i = sqrt(sum_j (v_ij - v-_j)^2),
---           closeness = D-_i / (D+_i + D-_i)                      (sums over available j)
---   Coupling of the three element scores U1, U2, U3 (laborers, instruments, subjects):
---           C = (U1 U2 U3)^(1/3) / ((U1 + U2 + U3) / 3)   (geometric over arithmetic mean, in [0, 1])
---           T = (U1 + U2 + U3) / 3,   D = sqrt(C T)       (coupling coordination degree)
---   with D classed by the seed coordination_classes (extreme disorder ... high-quality coordination).
+-- The composite NQPF index, entropy-weighted TOPSIS and the coupling coordination of the three
+-- elements, per system, unit and year. Formulas: docs blocks nqpf_index, nqpf_topsis and
+-- nqpf_coupling (models/docs/methods.md).
 with normalised as (
 
-    select * from {{ ref('int_nqpf__normalised') }}
+    select * from {{ ref('int_nqpf__06_normalised') }}
 
 ),
 
@@ -144,11 +138,11 @@ final as (
         classes.coordination_class_zh,
         cast(ranked.indicators_available as integer) as indicators_available
     from ranked
-    inner join {{ ref('indicator_systems') }} as systems using (system_id)
+    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
         on geographies.geo_code = ranked.geo_code
        and geographies.geography = systems.geography
-    left join {{ ref('coordination_classes') }} as classes
+    left join {{ ref('nqpf_coordination_classes') }} as classes
         on ranked.coupling_coordination >= classes.lower_bound
        and (ranked.coupling_coordination < classes.upper_bound
             or (classes.upper_bound = 1 and ranked.coupling_coordination <= 1))

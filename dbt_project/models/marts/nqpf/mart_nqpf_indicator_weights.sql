@@ -1,17 +1,14 @@
--- Entropy weights of every indicator, within its element and over the whole system:
---   p_ij = z_ij / sum_i z_ij,  e_j = -(1 / ln n_j) sum_i p_ij ln p_ij,  d_j = 1 - e_j,
---   w_j = d_j / sum_j d_j   (over the element's indicators, and over all of the system's),
--- i running over the n_j unit-years of the index where indicator j has a value. Indicators
--- left out (no observations in the window) are listed with their status and no weight.
+-- Entropy weights of every indicator, within its element and over the whole system.
+-- Formula: docs block nqpf_entropy_weights (models/docs/methods.md).
 with indicators as (
 
-    select * from {{ ref('int_nqpf__system_indicators') }}
+    select * from {{ ref('int_nqpf__01_system_indicators') }}
 
 ),
 
 normalised as (
 
-    select * from {{ ref('int_nqpf__normalised') }}
+    select * from {{ ref('int_nqpf__06_normalised') }}
 
 ),
 
@@ -83,7 +80,7 @@ final as (
         weights.weight_in_element,
         weights.weight_in_system
     from indicators
-    inner join {{ ref('int_nqpf__indicator_status') }} as status using (system_id, indicator_id)
+    inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
     left join weights using (system_id, indicator_id)
     left join ranges using (system_id, indicator_id)
 

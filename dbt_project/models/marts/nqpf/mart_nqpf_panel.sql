@@ -3,13 +3,13 @@
 -- filled, and the normalised value where the unit-year is in the index.
 with filled as (
 
-    select * from {{ ref('int_nqpf__filled') }}
+    select * from {{ ref('int_nqpf__03_filled') }}
 
 ),
 
 sample as (
 
-    select * from {{ ref('int_nqpf__sample') }}
+    select * from {{ ref('int_nqpf__05_sample') }}
 
 ),
 
@@ -33,9 +33,9 @@ final as (
         sample.in_index
     from filled
     inner join sample using (system_id, geo_code, year)
-    inner join {{ ref('int_nqpf__system_indicators') }} as indicators using (system_id, indicator_id)
-    inner join {{ ref('int_nqpf__indicator_status') }} as status using (system_id, indicator_id)
-    left join {{ ref('int_nqpf__normalised') }} as normalised using (system_id, indicator_id, geo_code, year)
+    inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (system_id, indicator_id)
+    inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
+    left join {{ ref('int_nqpf__06_normalised') }} as normalised using (system_id, indicator_id, geo_code, year)
     where sample.in_window
       and status.status = 'in use'
 

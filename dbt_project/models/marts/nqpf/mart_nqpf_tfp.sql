@@ -6,7 +6,7 @@ with index as (
 
     select nqpf.*
     from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('indicator_systems') }} as systems using (system_id)
+    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
     where systems.geography = 'economies'
 
 ),

@@ -1,21 +1,18 @@
--- Tornqvist growth accounting on PWT's own inputs, as PWT computes rtfpna:
---   dln TFP_t = dln Y_t - (1 - a_t) dln K_t - a_t dln L_t,   a_t = (labsh_t + labsh_{t-1}) / 2
---   Y = rgdpna, K = rkna (capital services), L = H * hc with H = emp * avh (hours worked).
--- Where PWT publishes no hours for t or t-1, H = emp (persons) and the row says so in
--- labour_basis; the level index (mart_tfp_levels) never chains across a change of basis.
+-- Tornqvist growth accounting per economy and year on PWT's own inputs.
+-- Formula: docs block tfp_growth_accounting (models/docs/methods.md).
 with economy_years as (
 
     select
         economy_code,
         economy_name,
         year,
-        real_gdp,
-        capital_services,
-        persons_engaged_millions,
-        persons_engaged_millions * average_annual_hours as hours_worked_millions,
-        human_capital_index,
-        labour_share,
-        pwt_tfp_index
+        rgdpna as real_gdp,
+        rkna as capital_services,
+        emp as persons_engaged_millions,
+        emp * avh as hours_worked_millions,
+        hc as human_capital_index,
+        labsh as labour_share,
+        rtfpna as pwt_tfp_index
     from {{ ref('stg_pwt__economy_years') }}
     where has_growth_accounting_inputs
 

@@ -1,14 +1,10 @@
--- Cumulated TFP index per economy (base year = 1), rolling 5- and 10-year average TFP
--- growth and TFP's share of output growth over the same windows.
---
--- A chain of growth rates is only summed while it is unbroken: a year without TFP growth,
--- or a change of labour basis (hours vs persons), starts a new segment, and a level or a
--- window is published only when everything it sums lies in one segment. Elsewhere it is null.
+-- TFP level index, 5- and 10-year average TFP growth and TFP's share of output growth.
+-- Rules: docs block tfp_levels (models/docs/methods.md).
 {% set base_year = var('tfp_base_year') %}
 
 with economy_years as (
 
-    select economy_code, economy_name, year, pwt_tfp_index
+    select economy_code, economy_name, year, rtfpna as pwt_tfp_index
     from {{ ref('stg_pwt__economy_years') }}
     where has_growth_accounting_inputs
 

@@ -5,16 +5,16 @@ with source as (
 
 ),
 
-renamed as (
+typed as (
 
     select
-        cast(geo as varchar)           as gapminder_geo,
-        cast(geo_name as varchar)      as gapminder_name,
-        cast(iso3 as varchar)          as iso3,
-        cast(is_country as boolean)    as is_country,
+        cast(gapminder_geo as varchar) as gapminder_geo,
+        cast(gapminder_name as varchar) as gapminder_name,
+        cast(iso3 as varchar) as iso3,
+        cast(is_country as boolean) as is_country,
         cast(world_4region as varchar) as world_4region
     from source
 
 )
 
-select * from renamed
+select * from typed

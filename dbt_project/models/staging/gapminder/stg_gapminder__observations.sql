@@ -5,17 +5,17 @@ with source as (
 
 ),
 
-renamed as (
+typed as (
 
     select
-        cast(concept as varchar) as indicator_code,
-        cast(geo as varchar)     as gapminder_geo,
-        cast(year as integer)    as year,
-        cast(value as double)    as value,
-        cast(_file as varchar)   as source_file,
-        cast(_line as bigint)    as source_line
+        cast(indicator_code as varchar) as indicator_code,
+        cast(gapminder_geo as varchar) as gapminder_geo,
+        cast(year as integer) as year,
+        cast(value as double) as value,
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line
     from source
 
 )
 
-select * from renamed
+select * from typed

@@ -17,11 +17,11 @@ with source as (
 long as (
 
     {% if numeric_columns %}
-    unpivot (select isocode, year, {{ numeric_columns | join(', ') }} from source)
+    unpivot (select economy_code, year, {{ numeric_columns | join(', ') }} from source)
     on {{ numeric_columns | join(', ') }}
     into name indicator_code value value
     {% else %}
-    select null::varchar as isocode, null::integer as year, null::varchar as indicator_code, null::double as value
+    select null::varchar as economy_code, null::integer as year, null::varchar as indicator_code, null::double as value
     where false
     {% endif %}
 
@@ -29,7 +29,7 @@ long as (
 
 select
     cast(indicator_code as varchar) as indicator_code,
-    cast(isocode as varchar)        as economy_code,
+    cast(economy_code as varchar)   as economy_code,
     cast(year as integer)           as year,
     cast(value as double)           as value
 from long

@@ -5,18 +5,18 @@ with source as (
 
 ),
 
-renamed as (
+typed as (
 
     select
-        cast(economy_code as varchar) as wb_code,
-        cast(economy_name as varchar) as wb_name,
-        cast(region as varchar)       as region,
+        cast(economy_code as varchar) as economy_code,
+        cast(economy_name as varchar) as economy_name,
+        cast(region as varchar) as region,
         cast(income_group as varchar) as income_group,
-        region is null                as is_aggregate,
-        cast(vintage as varchar)      as metadata_vintage,
-        cast(_file as varchar)        as source_file
+        region is null as is_aggregate,
+        cast(vintage as varchar) as vintage,
+        cast(source_file as varchar) as source_file
     from source
 
 )
 
-select * from renamed
+select * from typed

@@ -1,0 +1,92 @@
+-- Published values of every system indicator for every unit of the system's geography, and
+-- the indicator value after the transform (identity, log, or ratio to a denominator).
+-- A published value the transform cannot use (log of a non-positive number, no denominator)
+-- is kept with the reason and counted as dropped in mart_nqpf_coverage.
+{%- set observations = ref('int_observations') %}
+{% if var('nqpf_unknown_geo_codes') == 'fail' -%}
+{{ raise_if_rows(
+    "select source, source_code, count(*), arg_min(source_file || ' line ' || coalesce(cast(source_line as varchar), '?'), source_line)
+     from " ~ observations ~ " where geo_status = 'unknown_code' group by 1, 2 order by 1, 2",
+    "codes that their own publisher's metadata does not know (source | code | values | first at); "
+    ~ "set the dbt var nqpf_unknown_geo_codes to 'exclude' to drop them and record them in mart_source_exclusions"
+) }}
+{%- endif %}
+
+with indicators as (
+
+    select * from {{ ref('int_nqpf__01_system_indicators') }}
+
+),
+
+observations as (
+
+    select * from {{ observations }} where geo_status = 'in_scope'
+
+),
+
+units as (
+
+    select geo_code, geography from {{ ref('int_geographies') }}
+
+),
+
+published as (
+
+    select
+        indicators.system_id,
+        indicators.indicator_id,
+        observations.geo_code,
+        observations.year,
+        observations.value as raw_value
+    from indicators
+    inner join observations
+        on observations.source = indicators.source
+       and observations.indicator_code = indicators.indicator_code
+    inner join units
+        on units.geo_code = observations.geo_code
+       and units.geography = indicators.geography
+
+),
+
+with_denominator as (
+
+    select
+        published.*,
+        indicators.operation,
+        indicators.multiplier,
+        denominators.value as denominator_value
+    from published
+    inner join indicators using (system_id, indicator_id)
+    left join observations as denominators
+        on indicators.operation = 'ratio'
+       and denominators.source = indicators.denominator_source
+       and denominators.indicator_code = indicators.denominator_code
+       and denominators.geo_code = published.geo_code
+       and denominators.year = published.year
+
+),
+
+transformed as (
+
+    select
+        system_id,
+        indicator_id,
+        geo_code,
+        year,
+        raw_value,
+        denominator_value,
+        case operation
+            when 'identity' then raw_value
+            when 'log' then case when raw_value > 0 then ln(raw_value) end
+            when 'ratio' then case when denominator_value > 0 then raw_value / denominator_value * multiplier end
+        end as indicator_value,
+        case
+            when operation = 'log' and raw_value <= 0 then 'value not positive, no logarithm'
+            when operation = 'ratio' and denominator_value is null then 'denominator not published'
+            when operation = 'ratio' and denominator_value <= 0 then 'denominator not positive'
+        end as drop_reason
+    from with_denominator
+
+)
+
+select * from transformed

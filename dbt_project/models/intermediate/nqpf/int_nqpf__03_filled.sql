@@ -1,0 +1,142 @@
+-- Indicator values on the complete grid of units x window years, gaps filled as the docs block
+-- nqpf_panel says (models/docs/methods.md); fill_method says how each value was obtained.
+-- The grid runs from window_start to window_end (or, when that is `auto`, to the system's
+-- last observed year); observations outside it still anchor fills.
+with indicators as (
+
+    select * from {{ ref('int_nqpf__01_system_indicators') }}
+
+),
+
+values as (
+
+    select * from {{ ref('int_nqpf__02_indicator_values') }}
+
+),
+
+units as (
+
+    select geo_code, geography from {{ ref('int_geographies') }}
+
+),
+
+grid_end as (
+
+    select
+        indicators.system_id,
+        coalesce(max(indicators.fixed_window_end), max(values.year)) as last_year
+    from indicators
+    left join values using (system_id, indicator_id)
+    where values.indicator_value is not null
+    group by indicators.system_id
+
+),
+
+grid as (
+
+    select
+        indicators.system_id,
+        indicators.indicator_id,
+        units.geo_code,
+        grid_years.year
+    from indicators
+    inner join grid_end using (system_id)
+    inner join units on units.geography = indicators.geography
+    cross join lateral (
+        select cast(unnest(range(indicators.window_start, grid_end.last_year + 1)) as integer) as year
+    ) as grid_years
+
+),
+
+timeline as (
+
+    -- grid years plus every other year with a published value, so that observations outside
+    -- the grid can anchor an interpolation or extrapolation into it
+    select
+        coalesce(grid.system_id, values.system_id) as system_id,
+        coalesce(grid.indicator_id, values.indicator_id) as indicator_id,
+        coalesce(grid.geo_code, values.geo_code) as geo_code,
+        coalesce(grid.year, values.year) as year,
+        grid.year is not null as on_grid,
+        values.raw_value,
+        values.denominator_value,
+        values.indicator_value,
+        values.drop_reason
+    from grid
+    full outer join values
+        on values.system_id = grid.system_id
+       and values.indicator_id = grid.indicator_id
+       and values.geo_code = grid.geo_code
+       and values.year = grid.year
+
+),
+
+neighbours as (
+
+    select
+        *,
+        max(case when indicator_value is not null then year end) over before_or_now as previous_year,
+        last_value(indicator_value ignore nulls) over before_or_now as previous_value,
+        min(case when indicator_value is not null then year end) over now_or_after as next_year,
+        first_value(indicator_value ignore nulls) over now_or_after as next_value
+    from timeline
+    window
+        before_or_now as (partition by system_id, indicator_id, geo_code order by year rows between unbounded preceding and current row),
+        now_or_after as (partition by system_id, indicator_id, geo_code order by year rows between current row and unbounded following)
+
+),
+
+filled as (
+
+    select
+        neighbours.system_id,
+        neighbours.indicator_id,
+        neighbours.geo_code,
+        neighbours.year,
+        neighbours.raw_value,
+        neighbours.denominator_value,
+        neighbours.indicator_value,
+        neighbours.drop_reason,
+        case
+            when neighbours.indicator_value is not null then 'observed'
+            when neighbours.raw_value is not null then null  -- published but unusable: not filled over
+            when neighbours.previous_year is not null and neighbours.next_year is not null
+                 and neighbours.next_year - neighbours.previous_year - 1 <= indicators.max_gap_years then 'interpolated'
+            when neighbours.previous_year is not null and neighbours.next_year is null
+                 and neighbours.year - neighbours.previous_year <= indicators.max_extrapolation_years then 'extrapolated'
+            when neighbours.next_year is not null and neighbours.previous_year is null
+                 and neighbours.next_year - neighbours.year <= indicators.max_extrapolation_years then 'extrapolated'
+        end as fill_method,
+        neighbours.previous_year,
+        neighbours.previous_value,
+        neighbours.next_year,
+        neighbours.next_value
+    from neighbours
+    inner join indicators using (system_id, indicator_id)
+    where neighbours.on_grid
+
+),
+
+final as (
+
+    select
+        system_id,
+        indicator_id,
+        geo_code,
+        year,
+        raw_value,
+        denominator_value,
+        indicator_value,
+        drop_reason,
+        fill_method,
+        case fill_method
+            when 'observed' then indicator_value
+            when 'interpolated' then previous_value
+                + (next_value - previous_value) * (year - previous_year) / (next_year - previous_year)
+            when 'extrapolated' then coalesce(previous_value, next_value)
+        end as filled_value
+    from filled
+
+)
+
+select * from final

@@ -1,0 +1,104 @@
+-- Which unit-years enter each system's index, and where an `auto` window ends.
+-- Rule: docs block nqpf_sample (models/docs/methods.md).
+{% if var('nqpf_indicator_without_data') == 'fail' -%}
+{{ raise_if_rows(
+    "select i.system_id, i.indicator_id, i.source || ':' || i.indicator_code from " ~ ref('int_nqpf__01_system_indicators') ~ " i
+     inner join " ~ ref('int_nqpf__04_indicator_status') ~ " s using (system_id, indicator_id)
+     where s.status <> 'in use' order by 1, 2",
+    "indicators without any observation in their system's window (system | indicator | source:code); "
+    ~ "set the dbt var nqpf_indicator_without_data to 'exclude' to leave them out and record them"
+) }}
+{%- endif %}
+
+with indicators as (
+
+    select * from {{ ref('int_nqpf__01_system_indicators') }}
+
+),
+
+filled as (
+
+    select * from {{ ref('int_nqpf__03_filled') }}
+
+),
+
+in_use as (
+
+    select system_id, indicator_id from {{ ref('int_nqpf__04_indicator_status') }} where status = 'in use'
+
+),
+
+availability as (
+
+    select
+        filled.system_id,
+        filled.geo_code,
+        filled.year,
+        indicators.element,
+        count(*) as indicators_in_use,
+        count(filled.filled_value) as indicators_with_value
+    from filled
+    inner join in_use using (system_id, indicator_id)
+    inner join indicators using (system_id, indicator_id)
+    group by filled.system_id, filled.geo_code, filled.year, indicators.element
+
+),
+
+qualification as (
+
+    select
+        availability.system_id,
+        availability.geo_code,
+        availability.year,
+        count(*) = 3
+            and bool_and(availability.indicators_with_value >= systems.min_share_per_element * availability.indicators_in_use - 1e-9)
+            as qualifies
+    from availability
+    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    group by availability.system_id, availability.geo_code, availability.year
+
+),
+
+qualifying_per_year as (
+
+    select system_id, year, count(*) filter (where qualifies) as qualifying_units
+    from qualification
+    group by system_id, year
+
+),
+
+window_end as (
+
+    select
+        per_year.system_id,
+        coalesce(
+            max(try_cast(systems.window_end as integer)),
+            max(per_year.year) filter (
+                where per_year.qualifying_units >= systems.auto_end_min_share * best.qualifying_units
+            )
+        ) as window_end
+    from qualifying_per_year as per_year
+    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join (
+        select system_id, max(qualifying_units) as qualifying_units from qualifying_per_year group by system_id
+    ) as best using (system_id)
+    group by per_year.system_id
+
+),
+
+final as (
+
+    select
+        qualification.system_id,
+        qualification.geo_code,
+        qualification.year,
+        qualification.qualifies,
+        window_end.window_end,
+        qualification.year <= window_end.window_end as in_window,
+        qualification.qualifies and qualification.year <= window_end.window_end as in_index
+    from qualification
+    inner join window_end using (system_id)
+
+)
+
+select * from final

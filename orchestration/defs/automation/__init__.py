@@ -1,0 +1,1 @@
+"""The full-refresh job, its nightly schedule and the run-failure sensor."""

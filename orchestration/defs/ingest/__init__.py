@@ -1,0 +1,1 @@
+"""Ingest assets: one per source of the connector catalogue."""

@@ -1,0 +1,70 @@
+"""The Dagster side of a pull: connector errors become step outcomes, a pull becomes metadata."""
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from dagster import AssetExecutionContext, DataVersion, Failure, MaterializeResult, MetadataValue, RetryRequested
+
+from ...lib.connectors.errors import SourceSchemaError, SourceUnavailableError
+from ...lib.connectors.landing import PullResult
+from ...lib.connectors.source import Source
+from ..previews import frame_preview
+from ..resources import DataSourceResource
+
+
+def run_pull(context: AssetExecutionContext, sources: DataSourceResource, pull: Callable[[], PullResult]) -> PullResult:
+    """Run a pull, or stop the step saying why.
+
+    An unreachable endpoint asks Dagster to retry the whole step with exponential backoff
+    (``sources.step_retries``, on top of the per-request HTTP retries); a missing mirror file
+    or a bad file is final, since the same bytes would fail again.
+    """
+    try:
+        return pull()
+    except SourceUnavailableError as exc:
+        if sources.choice.online and context.retry_number < sources.step_retries:
+            wait = sources.step_retry_delay_s * 2**context.retry_number
+            context.log.warning(f"{exc}; retrying the step in {wait:g} s")
+            raise RetryRequested(max_retries=sources.step_retries, seconds_to_wait=wait) from exc
+        raise Failure(description=str(exc), allow_retries=False) from exc
+    except SourceSchemaError as exc:
+        kept = {"snapshot": exc.snapshot.snapshot, "sha256": exc.snapshot.sha256} if exc.snapshot else {}
+        raise Failure(description=str(exc), allow_retries=False, metadata=kept) from exc
+
+
+def ingest_results(source: Source, result: PullResult, data_source: str, started: float) -> Iterator[MaterializeResult]:
+    """One materialization per raw table of the source, with what was pulled and a preview."""
+    pulls = ["| table | origin | sha256 | snapshot | rows | remarks |", "|---|---|---|---|---|---|"] + [
+        f"| {p.table} | {p.snapshot.origin} | {p.snapshot.sha256[:12]} | {p.snapshot.snapshot_status} | {p.rows} | {p.detail} |"
+        for p in result.pulls
+    ]
+    shared = {
+        "data_source": data_source,
+        "files": len(result.pulls),
+        "new_snapshots": sum(p.snapshot.snapshot_status == "new" for p in result.pulls),
+        "pulls": MetadataValue.md("\n".join(pulls)),
+        "duration_s": round(time.perf_counter() - started, 3),
+    }
+    for table in source.tables:
+        frame = result.frames[table.table]
+        yield MaterializeResult(
+            asset_key=table.asset,
+            data_version=DataVersion(result.data_version),
+            metadata={
+                "dagster/row_count": len(frame),
+                "table": table.table,
+                **{name: _metadata_value(value) for name, value in source.summary(table, frame).items()},
+                "preview": frame_preview(frame, table.preview_columns, table.preview_order),
+                **shared,
+            },
+        )
+
+
+def _metadata_value(value: Any) -> Any:
+    """Plain values from a connector's summary, shown as Dagster would best render them."""
+    if isinstance(value, str) and "\n" in value:
+        return MetadataValue.md(value)
+    if isinstance(value, list | dict):
+        return MetadataValue.json(value)
+    return value

@@ -1,0 +1,1 @@
+"""The publication asset: versioned files for analysts."""

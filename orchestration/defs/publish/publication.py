@@ -1,0 +1,109 @@
+"""Publish the curated marts for analysts, only when the quality gate is clear."""
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from dagster import (
+    AssetCheckKey,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from pydantic import Field
+
+from ...lib.publishing import PublishedTable, git_commit, new_version_id, publish
+from ...lib.warehouse import SNAPSHOTS_TABLE, connect
+from ..quality.gate_status import check_statuses, gate_problems
+from ..resources import DataDirResource, DataSourceResource
+from ..transform.dbt import model_relations, published_models, relation, table_key
+
+
+class PublishConfig(Config):
+    keep_versions: int = Field(default=30, description="How many publications to keep on disk")
+
+
+def published_tables() -> list[PublishedTable]:
+    return [
+        PublishedTable(
+            name=node["name"],
+            relation=relation(node),
+            description=node.get("description", ""),
+            columns={name: {"data_type": col.get("data_type") or "", "description": col.get("description", "")}
+                     for name, col in node["columns"].items()},  # fmt: skip
+            key=table_key(node),
+        )
+        for node in published_models()
+    ]
+
+
+def records(con, query: str, parameters: list | None = None) -> list[dict[str, Any]]:
+    rows = con.execute(query, parameters or []).fetchall()
+    return [dict(zip([d[0] for d in con.description], row, strict=True)) for row in rows]
+
+
+def indicator_systems(con) -> dict[str, Any]:
+    """Each system's settings (its seed row), the years its index covers, and every indicator with its weights."""
+    relations = model_relations()
+    systems = {}
+    for system in records(con, f"select * from {relations['nqpf_systems']} order by system_id"):
+        window = records(con, f"select min(year) as first_year, max(year) as last_year from {relations['mart_nqpf_index']} "
+                              "where system_id = ?", [system["system_id"]])[0]  # fmt: skip
+        indicators = records(con, f"select * exclude (system_id) from {relations['mart_nqpf_indicator_weights']} "
+                                  "where system_id = ? order by element, indicator_id", [system["system_id"]])  # fmt: skip
+        systems[system["system_id"]] = {**system, "index_years": window, "indicators": indicators}
+    return systems
+
+
+def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_checks: Sequence[AssetCheckKey]) -> AssetsDefinition:
+    @asset(
+        name="publication",
+        group_name="publish",
+        deps=[gate, *marts],
+        kinds={"duckdb", "parquet", "csv"},
+        description=(
+            "A new versioned folder under data/publish/versions with every dbt model tagged "
+            "`published` as Parquet, CSV and a read-only DuckDB file, plus manifest.json; then "
+            "data/publish/latest is switched to it atomically."
+        ),
+    )
+    def publication(context: AssetExecutionContext, config: PublishConfig, data_dir: DataDirResource,
+                    sources: DataSourceResource) -> MaterializeResult:  # fmt: skip
+        started = time.perf_counter()
+        statuses = check_statuses(context.instance, guarded_checks)
+        problems = gate_problems(statuses)
+        if problems:  # the gate asset may be older than the data: look again
+            raise Failure(description="not publishing, checks have not all passed:\n" + "\n".join(problems), allow_retries=False)
+        with connect(data_dir.paths.warehouse, read_only=True) as con:
+            snapshots = records(con, f"select * from {SNAPSHOTS_TABLE} order by source, origin")
+            systems = indicator_systems(con)
+        choice = sources.choice
+        provenance: dict[str, Any] = {
+            "run_id": context.run.run_id,
+            "git": git_commit(),
+            "data_source": {"mode": choice.mode, "setting": choice.setting, "mirror": str(choice.mirror_dir) if choice.mirror_dir else None},
+            "sources": snapshots,
+            "indicator_systems": systems,
+            "checks": [s.as_dict() for s in statuses],
+        }
+        result = publish(data_dir.paths.publish, data_dir.paths.warehouse, published_tables(), new_version_id(context.run.run_id),
+                         provenance, keep_versions=config.keep_versions)  # fmt: skip
+        rows = {name: entry["rows"] for name, entry in result.manifest["tables"].items()}
+        context.log.info(f"published {result.version}: {rows}")
+        return MaterializeResult(
+            metadata={
+                "version": result.version,
+                "path": MetadataValue.path(str(result.path)),
+                "latest": MetadataValue.path(str(data_dir.paths.publish / "latest")),
+                "tables": MetadataValue.json(rows),
+                "dagster/row_count": sum(rows.values()),
+                "duration_s": round(time.perf_counter() - started, 3),
+            }
+        )
+
+    return publication

@@ -1,0 +1,89 @@
+"""Great Expectations suites as blocking Dagster asset checks.
+
+Every suite in ``expectations/`` guards the asset its ``meta.nqpf.asset`` names; the relation
+it validates comes from the connector catalogue (raw tables) or the dbt manifest (models).
+Suites on raw tables run in one step right after ingest, before dbt; suites on dbt models in
+one step after dbt. Each suite keeps its own check: result, metadata and blocking behaviour
+per asset, as separate ``@asset_check``s would, at the cost of one GX context per run.
+"""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetChecksDefinition,
+    AssetKey,
+    MetadataValue,
+    multi_asset_check,
+)
+
+from ...lib.connectors.catalogue import raw_tables
+from ...lib.quality.gx_suites import Suite, load_suites
+from ...lib.settings import EXPECTATIONS_DIR
+from ..resources import DataDirResource, GreatExpectationsResource
+from ..transform.dbt import model_relations
+
+
+def check_name(suite: Suite) -> str:
+    return f"gx_{suite.name}"
+
+
+def failures_markdown(result: dict) -> str:
+    lines = ["| expectation | column | observed | expected | offending rows |", "|---|---|---|---|---|"]
+    for e in (e for e in result["expectations"] if not e["success"]):
+        rows = "; ".join(json.dumps(r, ensure_ascii=False, default=str) for r in e["unexpected_rows"])
+        lines.append(f"| {e['expectation']} | {e['column'] or ''} | `{json.dumps(e['observed'], ensure_ascii=False, default=str)}` "
+                     f"| `{json.dumps(e['kwargs'], ensure_ascii=False, default=str)}` | {rows} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def build_suite_checks(name: str, suites: list[Suite], relations: dict[str, str]) -> AssetChecksDefinition:
+    @multi_asset_check(
+        name=name,
+        specs=[
+            AssetCheckSpec(check_name(suite), asset=AssetKey(suite.asset), blocking=True,
+                           description=f"Great Expectations suite `{suite.path.name}`: {suite.description}")  # fmt: skip
+            for suite in suites
+        ],
+    )
+    def _checks(context: AssetCheckExecutionContext, data_dir: DataDirResource,
+                gx: GreatExpectationsResource) -> Iterator[AssetCheckResult]:  # fmt: skip
+        results_dir = data_dir.paths.quality / "gx" / context.run.run_id
+        results_dir.mkdir(parents=True, exist_ok=True)
+        for suite in suites:
+            result = gx.validate(data_dir.paths.warehouse, relations[suite.asset], suite)
+            result["run_id"] = context.run.run_id
+            saved = results_dir / f"{suite.name}.json"
+            saved.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            failed = [e for e in result["expectations"] if not e["success"]]
+            metadata = {
+                "relation": result["relation"],
+                "rows_validated": result["rows_validated"],
+                "expectations_evaluated": len(result["expectations"]),
+                "expectations_failed": len(failed),
+                "validation_result": MetadataValue.path(str(saved)),
+            }
+            if failed:
+                metadata["failures"] = MetadataValue.md(failures_markdown(result))
+                context.log.error(f"{suite.name}: {len(failed)} expectation(s) failed:\n{failures_markdown(result)}")
+            yield AssetCheckResult(asset_key=suite.asset, check_name=check_name(suite), passed=result["success"],
+                                   severity=AssetCheckSeverity.ERROR, metadata=metadata)  # fmt: skip
+
+    return _checks
+
+
+def build_gx_checks(directory: Path = EXPECTATIONS_DIR) -> list[AssetChecksDefinition]:
+    """Two steps: the suites on raw tables (before dbt), and those on dbt models."""
+    suites, raw, models = load_suites(directory), raw_tables(), model_relations()
+    unknown = [s.path.name for s in suites if s.asset not in raw and s.asset not in models]
+    if unknown:
+        raise ValueError(f"expectation suites guard assets that do not exist: {', '.join(unknown)}")
+    return [
+        build_suite_checks("gx_raw_suites", [s for s in suites if s.asset in raw], raw),
+        build_suite_checks("gx_model_suites", [s for s in suites if s.asset in models], models),
+    ]

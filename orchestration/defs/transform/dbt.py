@@ -1,0 +1,138 @@
+"""dbt models as Dagster assets; dbt tests become Dagster asset checks."""
+
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from pydantic import Field
+
+from ...lib.settings import DATA_DIR_ENV, DataPaths
+from ...lib.warehouse import connect
+from ..previews import preview_query
+from ..resources import DataDirResource
+from .project import NqpfDbtCliResource, nqpf_dbt_project
+
+PUBLISHED_TAG = "published"
+KEEP_DBT_RUNS = 20
+
+
+class NqpfDbtTranslator(DagsterDbtTranslator):
+    """Models are keyed by their name; groups follow the dbt folders (staging, intermediate, marts);
+    a dbt test's check shows the test's own description."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return AssetKey(dbt_resource_props["name"])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "seed":
+            return "staging"  # the indicator systems are inputs, prepared beside the staged sources
+        if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2:
+            return fqn[1]
+        return super().get_group_name(dbt_resource_props)
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        description = manifest["nodes"][unique_id].get("description") or spec.description
+        return AssetCheckSpec(name=spec.name, asset=spec.asset_key, description=description,
+                              additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=spec.blocking)  # fmt: skip
+
+
+TRANSLATOR = NqpfDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+class DbtBuildConfig(Config):
+    vars: str = Field(default="", description="dbt --vars, e.g. '{tfp_base_year: 2010}'")
+
+
+@cache
+def manifest() -> dict[str, Any]:
+    return json.loads(nqpf_dbt_project.manifest_path.read_text())
+
+
+def published_models() -> list[dict[str, Any]]:
+    """dbt models tagged ``published``: what the publish asset exports for analysts."""
+    nodes = manifest()["nodes"].values()
+    return sorted((n for n in nodes if n["resource_type"] == "model" and PUBLISHED_TAG in n["tags"]), key=lambda n: n["name"])
+
+
+def relation(node: Mapping[str, Any]) -> str:
+    return f"{node['schema']}.{node.get('alias') or node['name']}"
+
+
+def table_key(node: Mapping[str, Any]) -> list[str]:
+    """The columns of a model's uniqueness test (``unique_combination_of_columns`` or ``unique``)."""
+    for test in manifest()["nodes"].values():
+        if test["resource_type"] != "test" or test.get("attached_node") != node["unique_id"]:
+            continue
+        meta = test.get("test_metadata") or {}
+        if meta.get("name") == "unique_combination_of_columns":
+            return list(meta["kwargs"]["combination_of_columns"])
+        if meta.get("name") == "unique":
+            return [meta["kwargs"]["column_name"]]
+    return []
+
+
+def model_relations() -> dict[str, str]:
+    """Asset key -> warehouse relation of every dbt model and seed."""
+    return {n["name"]: relation(n) for n in manifest()["nodes"].values() if n["resource_type"] in ("model", "seed")}
+
+
+@dbt_assets(manifest=nqpf_dbt_project.manifest_path, project=nqpf_dbt_project, dagster_dbt_translator=TRANSLATOR)
+def nqpf_dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: NqpfDbtCliResource,
+                    data_dir: DataDirResource) -> Iterator:  # fmt: skip
+    os.environ[DATA_DIR_ENV] = str(data_dir.paths.root.resolve())  # dbt's profile reads the warehouse path from here
+    args = ["build", *(["--vars", config.vars] if config.vars else [])]
+    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=_artifacts_dir(data_dir.paths, context.run.run_id))
+    # Events are held until dbt exits: DuckDB takes one writer, so the row counts and previews
+    # below are read only once the dbt process has closed the warehouse.
+    events = list(invocation.stream())
+    yield from _with_table_metadata(events, data_dir.paths)
+    if not invocation.is_successful():
+        raise Failure(description=f"dbt build failed: {invocation.get_error() or 'see the dbt log'}", allow_retries=False)
+
+
+def _artifacts_dir(paths: DataPaths, run_id: str) -> Path:
+    """dbt's target folder for this run (logs, run_results.json, compiled SQL); the last few are kept."""
+    paths.dbt_runs.mkdir(parents=True, exist_ok=True)
+    previous = sorted(paths.dbt_runs.iterdir(), key=lambda p: p.stat().st_mtime)
+    for old in previous[: max(0, len(previous) - KEEP_DBT_RUNS + 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return paths.dbt_runs / run_id
+
+
+def _with_table_metadata(events: list, paths: DataPaths) -> Iterator:
+    nodes = manifest()["nodes"]
+    tables = {}
+    for event in events:
+        unique_id = getattr(event, "metadata", {}).get("unique_id")
+        node = nodes.get(unique_id.value) if unique_id is not None else None
+        if isinstance(event, Output) and node and node["config"].get("materialized") == "table":
+            tables[id(event)] = relation(node)
+    if not tables:
+        yield from events
+        return
+    with connect(paths.warehouse, read_only=True) as con:
+        for event in events:
+            table = tables.get(id(event))
+            if table:
+                rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+                columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
+                preview = con.execute(preview_query(table, columns)).df()
+                event = event.with_metadata({
+                    **event.metadata,
+                    "dagster/row_count": rows,
+                    "table": table,
+                    "preview": MetadataValue.md(preview.to_markdown(index=False)),
+                })  # fmt: skip
+            yield event

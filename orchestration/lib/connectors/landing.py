@@ -1,0 +1,108 @@
+"""One pull of a source, the same for every connector: fetch, snapshot, parse (or reject), keep
+the published values, then load every raw table of the source in one transaction.
+
+Nothing lands unless every file of the source was fetched and parsed: a source lands whole or
+not at all, and a rejected file is kept as a snapshot with its pull recorded.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..settings import DataPaths
+from ..warehouse import load_raw_tables
+from .errors import SourceSchemaError
+from .fetch import FetchedFile
+from .snapshots import Snapshot, record_pull, take_snapshot
+from .source import Source, SourceFile
+from .tables import ParsedTable
+
+
+@dataclass
+class Pull:
+    """One file of a source as it is recorded: its snapshot, rows kept and remarks."""
+
+    snapshot: Snapshot
+    table: str
+    rows: int
+    detail: str = ""
+
+
+@dataclass
+class PullResult:
+    """What one pull landed: every raw table of the source and the pulls behind it."""
+
+    source: str
+    frames: dict[str, pd.DataFrame]
+    pulls: list[Pull] = field(default_factory=list)
+
+    @property
+    def data_version(self) -> str:
+        """Changes exactly when a file of the pull changes (content hashes, order-free)."""
+        digests = sorted(p.snapshot.sha256 for p in self.pulls)
+        return digests[0] if len(digests) == 1 else hashlib.sha256("+".join(digests).encode()).hexdigest()
+
+
+def pull_source(source: Source, files: Iterable[SourceFile], paths: DataPaths) -> PullResult:
+    """Fetch, snapshot and parse every file of ``source``, then land its tables together."""
+    long = {t.table: t.long for t in source.tables}
+    collected: dict[str, list[pd.DataFrame]] = {t.table: [] for t in source.tables}
+    pulls = []
+    for file in files:
+        snapshot = snapshot_of(file.fetch(), paths.landing)
+        parsed = parse_or_reject(snapshot, paths.landing, file.parse)
+        frame, remarks = published_rows(parsed, long[file.table])
+        pulls.append(Pull(snapshot, file.table, len(frame), "; ".join(remarks)))
+        collected[file.table].append(frame)
+    empty = [table for table, frames in collected.items() if not frames]
+    if empty:
+        raise ValueError(f"{source.name}: the pull listed no file for {', '.join(empty)}")
+    frames = {table: pd.concat(parts, ignore_index=True) for table, parts in collected.items()}
+    land(paths, source.name, frames, pulls)
+    return PullResult(source.name, frames, pulls)
+
+
+def published_rows(parsed: ParsedTable, long: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The rows that land, and remarks on what was left out or noticed and why."""
+    frame, remarks = parsed.frame, []
+    if long:
+        kept = frame[frame["value"].notna()]
+        if len(kept) < len(frame):
+            remarks.append(f"{len(frame) - len(kept)} cells with no data ('..' or empty) left out")
+        frame = kept
+    if parsed.dropped_duplicates:
+        shown = parsed.dropped_duplicates
+        more = "..." if len(shown) > 5 else ""
+        remarks.append(f"{len(shown)} verbatim repeated rows dropped ({', '.join(shown[:5])}{more})")
+    if parsed.extra_columns:
+        remarks.append(f"extra columns kept as text: {', '.join(parsed.extra_columns)}")
+    return frame, remarks
+
+
+def snapshot_of(fetched: FetchedFile, landing: Path) -> Snapshot:
+    try:
+        return take_snapshot(fetched, landing)
+    finally:
+        if fetched.temporary:
+            fetched.path.unlink(missing_ok=True)
+
+
+def parse_or_reject(snapshot: Snapshot, landing: Path, parse) -> ParsedTable:
+    """Parse a snapshot; on bad input record the rejected pull, then let the error stop the run."""
+    try:
+        return parse(snapshot.path, snapshot.origin)
+    except SourceSchemaError as exc:
+        record_pull(landing, snapshot, None, "rejected", str(exc))
+        exc.snapshot = snapshot
+        raise
+
+
+def land(paths: DataPaths, source: str, frames: dict[str, pd.DataFrame], pulls: list[Pull]) -> None:
+    """Load every table of a source in one transaction, then record each pull as landed."""
+    records = [{**vars(p.snapshot), "rows": p.rows, "detail": p.detail} for p in pulls]
+    load_raw_tables(paths.warehouse, source, frames, records)
+    for pull in pulls:
+        record_pull(paths.landing, pull.snapshot, pull.rows, "landed", pull.detail)

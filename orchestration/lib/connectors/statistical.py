@@ -1,0 +1,143 @@
+"""Long statistical tables described by configuration (``statistical_tables.yml`` beside this file).
+
+A yearbook table is a list of (region, year, variable, value, unit) facts; publishers differ
+only in column names, and some put one variable per column. The configuration says which
+column is which, so one parser serves every such table and every table lands in the same
+long shape. Region labels are kept verbatim: cleaning them is dbt's job, against seeds.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache, partial
+from pathlib import Path
+
+import pandas as pd
+import requests
+import yaml
+from pydantic import BaseModel, Field
+
+from ..settings import DataSourceChoice
+from .fetch import retrieve
+from .source import RawTable, Source, SourceFile
+from .tables import Column, ParsedTable, TableSchema, parse_table
+
+CATALOG = Path(__file__).resolve().parent / "statistical_tables.yml"
+COLUMNS = ["region_label", "year", "variable", "variable_label", "value", "published_unit", "source_file", "source_line"]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Which column of a file plays which role (region, year, variable, label, value, unit)."""
+
+    columns: dict[str, str]
+    wide: dict[str, dict[str, str]] = field(default_factory=dict)  # variable column -> unit, label
+
+    @property
+    def schema_key(self) -> tuple[str, ...]:
+        region, year = self.columns["region"], self.columns["year"]
+        return (region, year) if self.wide else (region, self.columns["variable"], year)
+
+
+def table_schema(source: str, layout: TableLayout) -> TableSchema:
+    region, year = layout.columns["region"], layout.columns["year"]
+    if layout.wide:
+        values = tuple(Column(name, "number") for name in layout.wide)
+        return TableSchema(source=source, key=layout.schema_key, duplicate_rows="drop_identical",
+                           columns=(Column(region, "text"), Column(year, "integer"), *values))
+    roles = layout.columns
+    return TableSchema(
+        source=source,
+        key=layout.schema_key,
+        duplicate_rows="drop_identical",
+        columns=(Column(region, "text"), Column(year, "integer"), Column(roles["variable"], "text"),
+                 Column(roles["label"], "text", required=False), Column(roles["value"], "number"),
+                 Column(roles["unit"], "text")),
+    )  # fmt: skip
+
+
+def parse(source: str, layout: TableLayout, path: Path, shown: str) -> ParsedTable:
+    """One file as the common long shape."""
+    parsed = parse_table(path, shown, schema=table_schema(source, layout))
+    frame, roles = parsed.frame, layout.columns
+    line = frame.index + 2
+    if layout.wide:
+        long = frame.assign(_line=line).melt(id_vars=[roles["region"], roles["year"], "_line"],
+                                             value_vars=list(layout.wide), var_name="variable", value_name="value")  # fmt: skip
+        out = pd.DataFrame({
+            "region_label": long[roles["region"]],
+            "year": long[roles["year"]],
+            "variable": long["variable"],
+            "variable_label": long["variable"].map({k: v.get("label") for k, v in layout.wide.items()}),
+            "value": long["value"],
+            "published_unit": long["variable"].map({k: v.get("unit") for k, v in layout.wide.items()}),
+            "source_line": long["_line"],
+        })
+    else:
+        out = pd.DataFrame({
+            "region_label": frame[roles["region"]],
+            "year": frame[roles["year"]],
+            "variable": frame[roles["variable"]],
+            "variable_label": frame[roles["label"]] if roles["label"] in frame else None,
+            "value": frame[roles["value"]],
+            "published_unit": frame[roles["unit"]],
+            "source_line": line,
+        })
+    out["source_file"] = shown
+    parsed.frame = out[COLUMNS].astype({"source_line": "Int64"})
+    return parsed
+
+
+class StatisticalTableOptions(BaseModel):
+    base_url: str | None = Field(default=None, description="Override the base URL of the files (online)")
+
+
+class StatisticalTable(Source):
+    """One dataset of the catalogue: its files, where they live, which column is which."""
+
+    Options = StatisticalTableOptions
+
+    def __init__(self, name: str, title: str, citation: str, licence: str, base_url: str, mirror_folder: str,
+                 files: list[str], columns: dict[str, str], wide: dict | None = None):  # fmt: skip
+        self.name, self.title, self.citation, self.licence = name, title, citation, licence
+        self.official_url = base_url
+        self.mirror_folder = mirror_folder
+        self.file_names = tuple(files)
+        self.layout = TableLayout(columns, wide or {})
+        self.tables = (
+            RawTable(
+                asset=f"{name}_raw",
+                table=f"raw.{name}",
+                description=f"{title}, long (region label, year, variable, value, unit) and verbatim. {citation}. "
+                f"Licence {licence}.",
+                long=True,
+                preview_columns=("region_label", "year", "variable", "value", "published_unit"),
+                preview_order=("year",),
+            ),
+        )
+
+    def files(self, choice: DataSourceChoice, session: requests.Session, options: StatisticalTableOptions) -> Iterator[SourceFile]:
+        base = (options.base_url or self.official_url).rstrip("/")
+        for file in self.file_names:
+            yield SourceFile(
+                self.tables[0].table,
+                partial(retrieve, self.name, f"{base}/{file}", f"{self.mirror_folder}/{file}", choice, session),
+                partial(parse, self.name, self.layout),
+            )
+
+    def mirror_files(self, mirror: Path) -> list[Path]:
+        return [mirror / self.mirror_folder / file for file in self.file_names]
+
+    def summary(self, table: RawTable, frame) -> dict:
+        units = frame.groupby("published_unit", dropna=False).size().rename("values").reset_index()
+        return {
+            "variables": int(frame["variable"].nunique()),
+            "region_labels": int(frame["region_label"].nunique()),
+            "years": f"{frame['year'].min()}-{frame['year'].max()}",
+            "units": units.to_markdown(index=False),
+        }
+
+
+@cache
+def catalog(path: Path = CATALOG) -> dict[str, StatisticalTable]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: StatisticalTable(name=name, **entry) for name, entry in entries.items()}

@@ -1,0 +1,188 @@
+"""Read a rectangular source file (CSV, Excel, Stata) into one typed table, checking its schema.
+
+One code path for every format: pandas reads the file with no type guessing, then
+``conform`` types each declared column and reports the first offending row in terms a
+person can find in the file (line of a CSV, row of a sheet, observation of a .dta).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import SourceSchemaError
+
+# Cells that mean "not published". Anything else in a numeric column must parse as a number.
+MISSING_TOKENS = frozenset({"", "NA", "NaN", "nan", "."})
+WORLD_BANK_MISSING = frozenset({"", ".."})  # the World Bank writes ".." for "no data"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # as the publisher writes it (messages name the file's own column)
+    kind: str  # "text", "integer" or "number"
+    required: bool = True
+    landed_as: str | None = None  # the name it lands under, when the pipeline's name differs
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """What the pipeline relies on in a source table. Undeclared columns are kept as text."""
+
+    source: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    excel_sheet: str | None = None
+    missing_tokens: frozenset[str] = MISSING_TOKENS
+    undeclared_kind: str = "text"  # kind of columns the schema does not list (e.g. year columns)
+    # "error": any repeated key stops the run; "drop_identical": rows repeated verbatim are
+    # dropped and counted, a repeated key with different values still stops the run.
+    duplicate_rows: str = "error"
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass
+class ParsedTable:
+    """What every parser returns: the typed rows and what was noticed on the way."""
+
+    frame: pd.DataFrame
+    extra_columns: list[str] = field(default_factory=list)
+    missing_optional_columns: list[str] = field(default_factory=list)
+    dropped_duplicates: list[str] = field(default_factory=list)  # row labels of verbatim repeats
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    formats = {".csv": "csv", ".xlsx": "excel", ".xls": "excel", ".dta": "stata"}
+    if suffix not in formats:
+        raise ValueError(f"cannot tell the format of {path}: expected .csv, .xlsx or .dta")
+    return formats[suffix]
+
+
+def row_label(fmt: str, index: int, header_line: int = 1) -> str:
+    """Name data row ``index`` (0-based) the way a person opening the file would find it."""
+    if fmt == "csv":
+        return f"row {index + 1} (line {header_line + index + 1})"
+    if fmt == "excel":
+        return f"row {index + 1} (sheet row {header_line + index + 1})"
+    return f"row {index + 1} (observation {index + 1})"
+
+
+def parse_table(path: Path, display_name: str | None = None, *, schema: TableSchema, header_line: int = 1) -> ParsedTable:
+    """Parse ``path`` and conform it to ``schema``; raise ``SourceSchemaError`` on bad input.
+
+    ``header_line`` (1-based) is where a CSV's header sits when a preamble comes first.
+    """
+    shown = display_name or str(path)
+    fmt = file_format(path)
+    if path.stat().st_size == 0:
+        raise SourceSchemaError(schema.source, shown, "the file is empty (0 bytes)")
+    try:
+        if fmt == "csv":
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=header_line - 1)
+        elif fmt == "excel":
+            raw = pd.read_excel(path, sheet_name=schema.excel_sheet or 0, dtype=object, keep_default_na=False)
+        else:
+            raw = pd.read_stata(path, convert_categoricals=False)
+    except pd.errors.EmptyDataError:
+        raise SourceSchemaError(schema.source, shown, "the file is empty (no header row)") from None
+    except ValueError as exc:
+        raise SourceSchemaError(schema.source, shown, f"cannot be read as {fmt}: {exc}") from exc
+    return conform(_without_empty_unnamed_columns(raw, schema), schema, shown, fmt, header_line=header_line)
+
+
+def _without_empty_unnamed_columns(raw: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """A trailing delimiter on every line (as in the World Bank's CSVs) adds a nameless, empty column."""
+    empty = [c for c in raw.columns if str(c).startswith("Unnamed:") and _missing_mask(raw[c], schema.missing_tokens).all()]
+    return raw.drop(columns=empty)
+
+
+def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str, header_line: int = 1) -> ParsedTable:
+    missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
+    if missing:
+        raise SourceSchemaError(
+            schema.source, shown, f"required column(s) missing: {', '.join(missing)}", column=missing[0]
+        )
+    if raw.empty:
+        raise SourceSchemaError(schema.source, shown, "the file has a header but no data rows")
+
+    raw = raw.reset_index(drop=True)
+    label = partial(row_label, fmt, header_line=header_line)
+    typed = {}
+    for name in raw.columns:
+        spec = schema.column(name)
+        kind = spec.kind if spec else schema.undeclared_kind
+        typed[name] = _typed_column(raw[name], kind, name, schema, shown, label)
+    frame = pd.DataFrame(typed)
+    dropped = _drop_verbatim_repeats(frame, schema, label)
+    _check_key(frame.drop(index=[i for i, _ in dropped]), schema, shown, label)
+
+    declared = {c.name for c in schema.columns}
+    renamed = {c.name: c.landed_as for c in schema.columns if c.landed_as}
+    return ParsedTable(
+        frame=frame.drop(index=[i for i, _ in dropped]).rename(columns=renamed),
+        extra_columns=[c for c in raw.columns if c not in declared and schema.undeclared_kind == "text"],
+        missing_optional_columns=[c.name for c in schema.columns if not c.required and c.name not in raw.columns],
+        dropped_duplicates=[text for _, text in dropped],
+    )
+
+
+def _missing_mask(values: pd.Series, tokens: frozenset[str]) -> pd.Series:
+    return values.isna() | values.astype(str).str.strip().isin(tokens)
+
+
+def _typed_column(values: pd.Series, kind: str, name: str, schema: TableSchema, shown: str, label) -> pd.Series:
+    missing = _missing_mask(values, schema.missing_tokens)
+    if kind == "text":
+        return values.where(~missing).astype("string").str.strip()
+    numbers = pd.to_numeric(values.where(~missing).astype(object), errors="coerce").astype("float64")
+    bad = numbers.isna() & ~missing
+    if bad.any():
+        first = int(bad.idxmax())
+        raise SourceSchemaError(
+            schema.source, shown, f"non-numeric value {str(values.iloc[first])!r}", column=name, row=label(first)
+        )
+    if kind == "integer":
+        fractional = numbers.notna() & (numbers % 1 != 0)
+        if fractional.any():
+            first = int(fractional.idxmax())
+            raise SourceSchemaError(
+                schema.source, shown, f"non-integer value {str(values.iloc[first])!r}", column=name, row=label(first)
+            )
+        return numbers.astype("Int64")
+    return numbers
+
+
+def _drop_verbatim_repeats(frame: pd.DataFrame, schema: TableSchema, label) -> list[tuple[int, str]]:
+    if schema.duplicate_rows != "drop_identical":
+        return []
+    repeated = frame.duplicated(keep="first")
+    return [(int(i), label(int(i))) for i in frame.index[repeated]]
+
+
+def _check_key(frame: pd.DataFrame, schema: TableSchema, shown: str, label) -> None:
+    for name in schema.key:
+        empty = frame[name].isna()
+        if empty.any():
+            first = int(empty.idxmax())
+            raise SourceSchemaError(schema.source, shown, "key value is missing", column=name, row=label(first))
+    repeated = frame.duplicated(list(schema.key), keep="first")
+    if repeated.any():
+        offending = int(repeated.idxmax())
+        earlier = next(r for r in frame.index if _same_key(frame, schema.key, r, offending))
+        key_text = ", ".join(f"{k}={frame.at[offending, k]}" for k in schema.key)
+        raise SourceSchemaError(
+            schema.source,
+            shown,
+            f"duplicated key ({key_text}), first seen at {label(earlier)}",
+            column=", ".join(schema.key),
+            row=label(offending),
+        )
+
+
+def _same_key(frame: pd.DataFrame, key: Sequence[str], a: int, b: int) -> bool:
+    return all(frame.at[a, k] == frame.at[b, k] for k in key)

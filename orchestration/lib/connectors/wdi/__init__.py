@@ -1,0 +1,1 @@
+"""World Bank WDI: the Indicators API v2 and the two file layouts of the mirror."""

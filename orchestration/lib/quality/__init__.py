@@ -1,0 +1,1 @@
+"""Great Expectations suites (``expectations/*.json``) validated on DataFrames."""

@@ -1,0 +1,96 @@
+"""Where the pipeline reads and writes, from environment variables with safe defaults.
+
+Two settings matter to an operator (see README, "Configuration"):
+
+- ``NQPF_DATA_SOURCE``: ``auto`` (default), ``online``, or the path of a mirror folder.
+- ``NQPF_DATA_DIR``: the working folder for landing snapshots, the warehouse, quality
+  results and publications (default: ``data/`` in the project).
+
+The dbt profile reads ``NQPF_DATA_DIR``; every dbt call (parse, build) gets the same absolute
+value from :func:`dbt_environment`, so Dagster and dbt always agree on the warehouse file and
+dbt's partial parsing is not thrown away for a changed profile.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+DEFAULT_MIRROR_DIR = PROJECT_ROOT.parent / "shared" / "data"
+
+DATA_SOURCE_ENV = "NQPF_DATA_SOURCE"
+DATA_DIR_ENV = "NQPF_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataSourceChoice:
+    """Where connectors read from: the official endpoints or a mirror folder."""
+
+    mode: str  # "online" or "mirror"
+    mirror_dir: Path | None
+    setting: str  # the raw setting, for messages and manifests
+
+    @property
+    def online(self) -> bool:
+        return self.mode == "online"
+
+
+def resolve_data_source(setting: str | None = None) -> DataSourceChoice:
+    """Turn ``NQPF_DATA_SOURCE`` into a choice.
+
+    ``auto`` takes the mirror beside the project (``../shared/data``) when that folder
+    exists, so a fresh clone on an offline machine works with no setting; everywhere else
+    it reads the official endpoints.
+    """
+    raw = (setting if setting is not None else os.environ.get(DATA_SOURCE_ENV, "auto")).strip()
+    if raw in ("", "auto"):
+        if DEFAULT_MIRROR_DIR.is_dir():
+            return DataSourceChoice("mirror", DEFAULT_MIRROR_DIR, raw or "auto")
+        return DataSourceChoice("online", None, raw or "auto")
+    if raw == "online":
+        return DataSourceChoice("online", None, raw)
+    mirror = Path(raw).expanduser()
+    if not mirror.is_absolute():
+        mirror = (PROJECT_ROOT / mirror).resolve()
+    return DataSourceChoice("mirror", mirror, raw)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The folders under the data directory; each has one owner (see data/README.md)."""
+
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "nqpf.duckdb"
+
+    @property
+    def quality(self) -> Path:
+        return self.root / "quality"
+
+    @property
+    def publish(self) -> Path:
+        return self.root / "publish"
+
+    @property
+    def dbt_runs(self) -> Path:
+        return self.root / "dbt_runs"
+
+
+def data_paths() -> DataPaths:
+    raw = os.environ.get(DATA_DIR_ENV)
+    root = Path(raw).expanduser().resolve() if raw else PROJECT_ROOT / "data"
+    return DataPaths(root)
+
+
+def dbt_environment(paths: DataPaths) -> dict[str, str]:
+    """The environment of every dbt process: the warehouse of ``paths``, as an absolute path."""
+    return {**os.environ, DATA_DIR_ENV: str(paths.root.resolve())}

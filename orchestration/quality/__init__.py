@@ -1,1 +1,0 @@
-"""The quality gate: Great Expectations suites as blocking Dagster asset checks."""

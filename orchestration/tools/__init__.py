@@ -1,0 +1,1 @@
+"""Command-line tools: ``nqpf`` (cli) and the benchmark."""
