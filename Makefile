@@ -26,7 +26,7 @@ ui: $(VENV)/.installed
 	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m orchestration.benchmark
+	$(BIN)/python -m orchestration.tools.benchmark
 
 # Re-resolve every dependency from pyproject.toml into requirements.lock.
 lock:

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
-from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_MIRROR_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR, DEFAULT_MIRROR_DIR
 
 MIRROR = DEFAULT_MIRROR_DIR
 PWT_MIRROR_FILE = MIRROR / "pwt" / "pwt1001.csv"
@@ -18,12 +19,15 @@ PWT_MIRROR_FILE = MIRROR / "pwt" / "pwt1001.csv"
 
 def pytest_configure(config):
     if not PWT_MIRROR_FILE.is_file():
-        raise pytest.UsageError(f"tests read the offline mirror, and {PWT_MIRROR_FILE} is missing: put ../shared beside the project")
+        raise pytest.UsageError(
+            f"tests read the offline mirror, and {PWT_MIRROR_FILE} is missing: put ../shared beside the project"
+        )
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    # Definitions load dbt's manifest, so build it before any test module imports them.
-    from orchestration.project import prepare_manifest
+    # Definitions load dbt's manifest: bring it up to date before any test module imports them.
+    from orchestration.lib.dbt_manifest import ensure_manifest
+    from orchestration.lib.settings import data_paths
 
-    prepare_manifest()
+    ensure_manifest(data_paths())
 
 
 @dataclass
@@ -39,7 +43,8 @@ class Refresh:
 
 def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str = str(MIRROR)) -> ExecuteInProcessResult:
     """Materialize every asset and run every check, in process, as the nightly job does."""
-    from orchestration.definitions import all_assets, build_resources, gx_checks
+    from orchestration.definitions import all_assets, gx_checks
+    from orchestration.defs.resources import build_resources
 
     return materialize(
         [*all_assets, *gx_checks],
@@ -52,8 +57,11 @@ def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str
 def run_dbt(data_dir: Path, *args: str, project: Path = DBT_PROJECT_DIR) -> subprocess.CompletedProcess:
     """dbt on the warehouse in ``data_dir`` (artifacts in ``data_dir/target``), as the pipeline runs it."""
     return subprocess.run(
-        ["dbt", *args, "--profiles-dir", str(project), "--target-path", str(data_dir / "target")],
-        cwd=project, env={**os.environ, "NQPF_DATA_DIR": str(data_dir)}, capture_output=True, text=True,
+        [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", str(project), "--target-path", str(data_dir / "target")],
+        cwd=project,
+        env={**os.environ, "NQPF_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
     )
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.sources import statistical
-from orchestration.sources.errors import SourceSchemaError
+from orchestration.lib.connectors import statistical
+from orchestration.lib.connectors.errors import SourceSchemaError
+from orchestration.lib.settings import DBT_PROJECT_DIR
 
 from .conftest import MIRROR, dbt_error, run_dbt
 
@@ -30,26 +30,34 @@ def warehouse(refreshed, query: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- the connector
 
+
 def test_the_connector_reads_a_long_table_as_configured():
     path = MIRROR / TECHME.mirror_path("RDIntense_raw.csv")
-    frame, dropped = statistical.parse(TECHME, path, "RDIntense_raw.csv")
+    parsed = TECHME.parse(path, "RDIntense_raw.csv")
+    frame = parsed.frame
     raw = pd.read_csv(path)
-    assert len(frame) == len(raw) and dropped == []
+    assert len(frame) == len(raw) and parsed.dropped_duplicates == []
     assert list(frame.columns) == statistical.COLUMNS
     first = frame.iloc[0]
-    assert (first.region_label, first.year, first.variable, first.value, first.unit, first._line) == (
-        raw.province[0], raw.year[0], raw.variables[0], raw.value[0], raw.units[0], 2)
+    assert (first.region_label, first.year, first.variable, first.value, first.published_unit, first.source_line) == (
+        raw.province[0],
+        raw.year[0],
+        raw.variables[0],
+        raw.value[0],
+        raw.units[0],
+        2,
+    )
 
 
 def test_the_connector_melts_a_wide_table_as_configured():
     path = MIRROR / CAPITAL.mirror_path("asset.csv")
-    frame, _ = statistical.parse(CAPITAL, path, "asset.csv")
+    frame = CAPITAL.parse(path, "asset.csv").frame
     raw = pd.read_csv(path)
     assert len(frame) == 4 * len(raw)
     beijing = frame[(frame.region_label == "beijing") & (frame.year == 2022)].set_index("variable")
     expected = raw[(raw.prv == "beijing") & (raw.yr == 2022)].iloc[0]
-    assert beijing.loc["invest", ["value", "unit"]].tolist() == [expected.invest, "亿元"]
-    assert beijing.loc["InvestPrice", ["value", "unit"]].tolist() == [expected.InvestPrice, "index"]
+    assert beijing.loc["invest", ["value", "published_unit"]].tolist() == [expected.invest, "亿元"]
+    assert beijing.loc["InvestPrice", ["value", "published_unit"]].tolist() == [expected.InvestPrice, "index"]
 
 
 def edited(tmp_path: Path, text: str) -> Path:
@@ -64,17 +72,19 @@ HEADER = "province,year,chn_block4,value,units,variables\n"
 def test_bad_rows_are_named(tmp_path):
     missing_year = edited(tmp_path, HEADER + "北京,2023,RD经费,2947.1,亿元,v4_ztr_jf_RD\n天津,,RD经费,599.2,亿元,v4_ztr_jf_RD\n")
     with pytest.raises(SourceSchemaError) as error:
-        statistical.parse(TECHME, missing_year, "RDIntense_raw.csv")
+        TECHME.parse(missing_year, "RDIntense_raw.csv")
     assert str(error.value) == "china_techme: file RDIntense_raw.csv, column 'year', row 2 (line 3): key value is missing"
 
     text_value = edited(tmp_path, HEADER + "北京,2023,RD经费,2947.1亿,亿元,v4_ztr_jf_RD\n")
     with pytest.raises(SourceSchemaError) as error:
-        statistical.parse(TECHME, text_value, "RDIntense_raw.csv")
-    assert str(error.value) == "china_techme: file RDIntense_raw.csv, column 'value', row 1 (line 2): non-numeric value '2947.1亿'"
+        TECHME.parse(text_value, "RDIntense_raw.csv")
+    assert (
+        str(error.value) == "china_techme: file RDIntense_raw.csv, column 'value', row 1 (line 2): non-numeric value '2947.1亿'"
+    )
 
     twice = edited(tmp_path, HEADER + "北京,2023,RD经费,2947.1,亿元,v4_ztr_jf_RD\n北京,2023,RD经费,2950,亿元,v4_ztr_jf_RD\n")
     with pytest.raises(SourceSchemaError) as error:
-        statistical.parse(TECHME, twice, "RDIntense_raw.csv")
+        TECHME.parse(twice, "RDIntense_raw.csv")
     assert str(error.value) == (
         "china_techme: file RDIntense_raw.csv, column 'province, variables, year', row 2 (line 3): duplicated key "
         "(province=北京, variables=v4_ztr_jf_RD, year=2023), first seen at row 1 (line 2)"
@@ -82,6 +92,7 @@ def test_bad_rows_are_named(tmp_path):
 
 
 # ---------------------------------------------------------------- cleaning
+
 
 def test_every_label_maps_to_one_of_31_provinces_or_an_aggregate(refreshed):
     cleaned = warehouse(refreshed, "select * from intermediate.int_china__observations")
@@ -91,7 +102,9 @@ def test_every_label_maps_to_one_of_31_provinces_or_an_aggregate(refreshed):
     typos = {"内蒙占": "150000", "山两": "140000", "两藏": "540000", "浙汀": "330000", "江两": "360000"}
     for label, code in typos.items():
         assert label in set(labels)
-        raw = warehouse(refreshed, f"select variable, year, value from raw.china_techme where region_label = '{label}' limit 1").iloc[0]
+        raw = warehouse(
+            refreshed, f"select variable, year, value from raw.china_techme where region_label = '{label}' limit 1"
+        ).iloc[0]
         row = provinces[(provinces.variable == raw.variable) & (provinces.year == raw.year) & (provinces.province_code == code)]
         assert len(row) == 1, label
     spaced = [label for label in labels if " " in label]
@@ -105,9 +118,13 @@ def test_every_label_maps_to_one_of_31_provinces_or_an_aggregate(refreshed):
 
 def test_units_are_harmonised_and_known_wrong_units_flagged(refreshed):
     cleaned = warehouse(refreshed, "select * from intermediate.int_china__observations where kind = 'province'")
-    raw = warehouse(refreshed, "select * from raw.china_techme where region_label = '北京' and variable = 'v4_cg_jssc_je' and year = 2020")
-    turnover = cleaned[(cleaned.province_code == "110000") & (cleaned.variable == "v4_cg_jssc_je") & (cleaned.year == 2020)].iloc[0]
-    assert raw.unit.item() == "万元" and turnover.unit == "亿元"
+    raw = warehouse(
+        refreshed, "select * from raw.china_techme where region_label = '北京' and variable = 'v4_cg_jssc_je' and year = 2020"
+    )
+    turnover = cleaned[(cleaned.province_code == "110000") & (cleaned.variable == "v4_cg_jssc_je") & (cleaned.year == 2020)].iloc[
+        0
+    ]
+    assert raw.published_unit.item() == "万元" and turnover.unit == "亿元"
     assert turnover.value == pytest.approx(raw.value.item() * 1e-4, rel=1e-15)
     fte = cleaned[(cleaned.variable == "v4_cy_RDhd_qsdl")]
     assert set(fte.unit) == {"人年"}
@@ -115,8 +132,12 @@ def test_units_are_harmonised_and_known_wrong_units_flagged(refreshed):
     assert cleaned.groupby("variable")["unit"].nunique().max() == 1
     statistics = published(refreshed, "mart_china_statistics")  # what analysts see
     flagged = statistics[statistics.unit_corrected].groupby("variable")["year"].unique().map(sorted).to_dict()
-    assert flagged == {"v4_cy_RDhd_qsdl": [2020], "v4_cy_RDhd_yfjgs": [2020], "v4_cy_xcp_kfxm": [2020],
-                       "v4_cy_qyzl_fms": [2018, 2019, 2020, 2022, 2023]}
+    assert flagged == {
+        "v4_cy_RDhd_qsdl": [2020],
+        "v4_cy_RDhd_yfjgs": [2020],
+        "v4_cy_xcp_kfxm": [2020],
+        "v4_cy_qyzl_fms": [2018, 2019, 2020, 2022, 2023],
+    }
 
 
 def test_national_totals_stay_out_of_the_provincial_index(refreshed):
@@ -129,6 +150,7 @@ def test_national_totals_stay_out_of_the_provincial_index(refreshed):
 
 
 # ---------------------------------------------------------------- capital stock
+
 
 def expected_capital_stock(delta: float = 0.096) -> pd.DataFrame:
     """Zhang Jun's perpetual inventory, by plain loops over the mirror file."""
@@ -158,8 +180,15 @@ def test_capital_stock_reproduces_zhang_jun(refreshed):
 def test_capital_stock_base_year_and_delta_are_dbt_vars(refreshed, tmp_path):
     (tmp_path / "warehouse").mkdir()
     shutil.copyfile(refreshed.data_dir / "warehouse" / "nqpf.duckdb", tmp_path / "warehouse" / "nqpf.duckdb")
-    run = run_dbt(tmp_path, "run", "--select", "int_china__capital_stock", "mart_china_capital_stock",
-                  "--vars", "{china_capital_depreciation: 0.05}")
+    run = run_dbt(
+        tmp_path,
+        "run",
+        "--select",
+        "int_china__capital_stock",
+        "mart_china_capital_stock",
+        "--vars",
+        "{china_capital_depreciation: 0.05}",
+    )
     assert run.returncode == 0, run.stdout[-2000:]
     with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
         stock = con.execute("select * from marts.mart_china_capital_stock").df()
@@ -170,6 +199,7 @@ def test_capital_stock_base_year_and_delta_are_dbt_vars(refreshed, tmp_path):
 
 
 # ---------------------------------------------------------------- bad input reaching dbt
+
 
 def cleaning_error(refreshed, tmp_path: Path, statement: str) -> str:
     """Apply ``statement`` to a copy of the warehouse's raw tables, rebuild the cleaning model, return dbt's message."""
@@ -188,10 +218,14 @@ def headline_and_rows(message: str) -> list[str]:
 
 
 def test_an_unknown_label_stops_the_build_with_a_list(refreshed, tmp_path):
-    message = cleaning_error(refreshed, tmp_path, """
+    message = cleaning_error(
+        refreshed,
+        tmp_path,
+        """
         insert into raw.china_techme values
         ('北平', 2023, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 900),
-        ('北平', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 901)""")
+        ('北平', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 901)""",
+    )
     assert headline_and_rows(message) == [
         "region labels that the seed china_region_labels does not know (source | label | values | first at); "
         "add them to dbt_project/seeds/china_region_labels.csv:",
@@ -200,26 +234,40 @@ def test_an_unknown_label_stops_the_build_with_a_list(refreshed, tmp_path):
 
 
 def test_a_wrong_unit_stops_the_build(refreshed, tmp_path):
-    message = cleaning_error(refreshed, tmp_path, """
-        update raw.china_techme set unit = '件' where region_label = '北京' and variable = 'v4_ztr_jf_RD' and year = 2023""")
+    message = cleaning_error(
+        refreshed,
+        tmp_path,
+        """
+        update raw.china_techme set published_unit = '件' where region_label = '北京' and variable = 'v4_ztr_jf_RD' and year = 2023""",
+    )
     (headline, row) = headline_and_rows(message)
-    assert headline == ("variables published in more than one unit, not covered by china_unit_corrections "
-                        "(source | variable | units (years)):")
+    assert headline == (
+        "variables published in more than one unit, not covered by china_unit_corrections (source | variable | units (years)):"
+    )
     assert row.startswith("- china | v4_ztr_jf_RD | 亿元 (2011), ") and row.endswith(", 件 (2023)")
 
 
 def test_a_province_year_published_twice_stops_the_build(refreshed, tmp_path):
-    message = cleaning_error(refreshed, tmp_path, """
-        insert into raw.china_techme values ('北 京', 2023, 'v4_ztr_jf_RD', 'RD经费', 2000.0, '亿元', 'extra.csv', 2)""")
+    message = cleaning_error(
+        refreshed,
+        tmp_path,
+        """
+        insert into raw.china_techme values ('北 京', 2023, 'v4_ztr_jf_RD', 'RD经费', 2000.0, '亿元', 'extra.csv', 2)""",
+    )
     (headline, row) = headline_and_rows(message)
-    assert headline == ("province-years published twice with values more than one published unit apart "
-                        "(source | province | variable | year | values):")
+    assert headline == (
+        "province-years published twice with values more than one published unit apart "
+        "(source | province | variable | year | values):"
+    )
     assert row.startswith("- china | 110000 | v4_ztr_jf_RD | 2023 | ")
     assert set(row.split(" | ")[-1].split("; ")) == {
-        f"2947.1 at {MIRROR / TECHME.mirror_path('RDIntense_raw.csv')} line 3", "2000.0 at extra.csv line 2"}
+        f"2947.1 at {MIRROR / TECHME.mirror_path('RDIntense_raw.csv')} line 3",
+        "2000.0 at extra.csv line 2",
+    }
 
 
 # ---------------------------------------------------------------- disparities
+
 
 def dagum(y: np.ndarray, regions: np.ndarray) -> dict[str, float]:
     """Dagum (1997) written out with numpy, pair by pair."""
@@ -242,9 +290,16 @@ def dagum(y: np.ndarray, regions: np.ndarray) -> dict[str, float]:
             transvariation += g_jh * weight * (1 - (d - q) / (d + q))
     theil = np.mean(y / mu * np.log(y / mu))
     theil_within = sum(s[r] * np.mean(g / g.mean() * np.log(g / g.mean())) for r, g in groups.items())
-    return {"gini": gini, "gini_within": within, "gini_between": between, "gini_transvariation": transvariation,
-            "theil": theil, "theil_within": theil_within, "theil_between": theil - theil_within,
-            "coefficient_of_variation": y.std() / mu}
+    return {
+        "gini": gini,
+        "gini_within": within,
+        "gini_between": between,
+        "gini_transvariation": transvariation,
+        "theil": theil,
+        "theil_within": theil_within,
+        "theil_between": theil - theil_within,
+        "coefficient_of_variation": y.std() / mu,
+    }
 
 
 def test_disparities_against_numpy_on_the_real_panel(refreshed):

@@ -45,7 +45,7 @@ def test_groups_show_the_flow():
     assert assets["mart_tfp_growth_accounting"]["upstream"] == ["stg_pwt__economy_years"]
     assert assets["quality_gate"]["group"] == "quality" and assets["publication"]["group"] == "publish"
     assert "quality_gate" in assets["publication"]["upstream"]
-    assert assets["indicator_system"]["group"] == "staging"  # the seed
+    assert assets["nqpf_indicators"]["group"] == "staging"  # the seed
 
 
 def test_every_check_is_blocking_and_guards_publication():
@@ -55,6 +55,36 @@ def test_every_check_is_blocking_and_guards_publication():
     gx = {k for k in graph.asset_check_keys if k.name.startswith("gx_")}
     suites = {p.stem for p in (Path(__file__).parents[1] / "expectations").glob("*.json")}
     assert {k.name.removeprefix("gx_") for k in gx} == suites
+
+
+def test_every_check_says_what_it_guards():
+    """Each of the checks in the UI has a readable name and a description (dbt tests included)."""
+    graph = defs.get_repository_def().asset_graph
+    specs = [graph.get_check_spec(k) for k in graph.asset_check_keys]
+    assert len(specs) > 60
+    undescribed = sorted(s.key.to_user_string() for s in specs if not (s.description or "").strip())
+    assert undescribed == []
+    # dbt generates names such as accepted_values_<model>_<column>__a__b from the test's type; ours say what holds
+    generic = (
+        "accepted_values_",
+        "unique_",
+        "not_null_",
+        "relationships_",
+        "expression_is_true_",
+        "sums_to_one_",
+        "enough_units_per_year_",
+    )
+    assert sorted(s.name for s in specs if s.name.startswith(generic)) == []
+
+
+def test_dbt_cli_resource_hooks_still_exist():
+    """NqpfDbtCliResource replaces two private hooks of dagster-dbt 0.29; an upgrade that renames them must fail here."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.transform.project import NqpfDbtCliResource
+
+    for hook in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert hook in vars(DbtCliResource) and hook in vars(NqpfDbtCliResource)
 
 
 def test_nightly_schedule_runs_the_full_refresh_at_two_utc():
@@ -68,7 +98,10 @@ def test_full_refresh_job_covers_every_asset_and_check():
     job = defs.resolve_job_def("full_refresh")
     expected = current_definitions()
     assert job.asset_layer.executable_asset_keys == {AssetKey.from_user_string(k) for k in expected["assets"]}
-    assert sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in job.asset_layer.asset_graph.asset_check_keys) == expected["checks"]
+    assert (
+        sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in job.asset_layer.asset_graph.asset_check_keys)
+        == expected["checks"]
+    )
     assert job.executor_def.name == "in_process"
 
 

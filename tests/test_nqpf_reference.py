@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR
 
 TOLERANCE = 1e-9
 ELEMENTS = ["laborers", "instruments_of_labor", "subjects_of_labor"]
@@ -17,8 +17,17 @@ ELEMENTS = ["laborers", "instruments_of_labor", "subjects_of_labor"]
 
 @pytest.fixture(scope="module")
 def published(refreshed) -> dict[str, pd.DataFrame]:
-    names = ["mart_nqpf_panel", "mart_nqpf_indicator_weights", "mart_nqpf_element_scores", "mart_nqpf_index",
-             "mart_nqpf_coverage", "mart_nqpf_tfp", "dim_geographies", "mart_source_exclusions", "mart_tfp_growth_accounting"]
+    names = [
+        "mart_nqpf_panel",
+        "mart_nqpf_indicator_weights",
+        "mart_nqpf_element_scores",
+        "mart_nqpf_index",
+        "mart_nqpf_coverage",
+        "mart_nqpf_tfp",
+        "dim_geographies",
+        "mart_source_exclusions",
+        "mart_tfp_growth_accounting",
+    ]
     return {name: pd.read_parquet(refreshed.latest / "parquet" / f"{name}.parquet") for name in names}
 
 
@@ -32,9 +41,11 @@ def references(published) -> dict[str, dict[str, pd.DataFrame]]:
 
 def reference_for(system: str, published) -> dict[str, pd.DataFrame]:
     """Everything recomputed from the panel's filled values and the seeds, for one system."""
-    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_system.csv")
+    seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "nqpf_indicators.csv")
     seed = seed[seed["system_id"] == system].set_index("indicator_id")
-    shift = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "indicator_systems.csv").set_index("system_id").loc[system, "normalisation_shift"]
+    shift = (
+        pd.read_csv(DBT_PROJECT_DIR / "seeds" / "nqpf_systems.csv").set_index("system_id").loc[system, "normalisation_shift"]
+    )
     panel = published["mart_nqpf_panel"]
     sample = panel[(panel["system_id"] == system) & panel["in_index"] & panel["filled_value"].notna()]
     x = sample.pivot_table(index=["geo_code", "year"], columns="indicator_id", values="filled_value", aggfunc="first")
@@ -66,13 +77,18 @@ def reference_for(system: str, published) -> dict[str, pd.DataFrame]:
     to_worst = np.sqrt(((v - v.min()) ** 2).sum(axis=1))
     u = scores.to_numpy()
     coupling = np.cbrt(u.prod(axis=1)) / u.mean(axis=1)
-    index = pd.DataFrame({
-        "nqpf_index": v.sum(axis=1) / (available * w_system).sum(axis=1),
-        "topsis_closeness": to_worst / (to_best + to_worst),
-        "laborers_score": scores["laborers"], "instruments_score": scores["instruments_of_labor"],
-        "subjects_score": scores["subjects_of_labor"],
-        "coupling_degree": coupling, "coupling_coordination": np.sqrt(coupling * u.mean(axis=1)),
-    }, index=z.index)
+    index = pd.DataFrame(
+        {
+            "nqpf_index": v.sum(axis=1) / (available * w_system).sum(axis=1),
+            "topsis_closeness": to_worst / (to_best + to_worst),
+            "laborers_score": scores["laborers"],
+            "instruments_score": scores["instruments_of_labor"],
+            "subjects_score": scores["subjects_of_labor"],
+            "coupling_degree": coupling,
+            "coupling_coordination": np.sqrt(coupling * u.mean(axis=1)),
+        },
+        index=z.index,
+    )
     return {"z": z, "w_system": w_system, "w_element": w_element, "scores": scores, "index": index}
 
 
@@ -152,7 +168,9 @@ def test_published_figures_and_universe(published):
     assert exclusions.loc[("pwt", "TWN", "hc"), "reason_code"] == "outside_universe"
     coverage = published["mart_nqpf_coverage"]
     assert coverage.groupby("system_id")["years_in_window"].unique().map(list).to_dict() == {
-        "china_provinces": [13], "cross_country": [24]}
+        "china_provinces": [13],
+        "cross_country": [24],
+    }
 
 
 def test_index_sits_beside_tfp(published):

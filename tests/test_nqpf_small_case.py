@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR
 
 from .conftest import dbt_error, run_dbt
 
@@ -35,24 +35,39 @@ economies,per_worker,ratio,pwt,emp,1,Per person engaged
 """
 ECONOMIES = ["AAA", "BBB", "CCC", "DDD"]
 WDI_VALUES = [  # indicator, economy, year, value
-    ("X1", "AAA", 2001, 10), ("X1", "AAA", 2002, 20),
-    ("X1", "BBB", 2001, 30), ("X1", "BBB", 2003, 50),  # 2002 interpolated: 40
-    ("X1", "CCC", 2001, 50), ("X1", "CCC", 2002, 50),
-    ("X1", "DDD", 2001, 100), ("X1", "DDD", 2002, 100),  # DDD has nothing else: never in the index
+    ("X1", "AAA", 2001, 10),
+    ("X1", "AAA", 2002, 20),
+    ("X1", "BBB", 2001, 30),
+    ("X1", "BBB", 2003, 50),  # 2002 interpolated: 40
+    ("X1", "CCC", 2001, 50),
+    ("X1", "CCC", 2002, 50),
+    ("X1", "DDD", 2001, 100),
+    ("X1", "DDD", 2002, 100),  # DDD has nothing else: never in the index
     ("X1", "WLD", 2001, 1000),  # an aggregate
     ("X1", "ZZZ", 2001, 5),  # a code the World Bank's metadata does not know
-    ("X2", "AAA", 2001, 4), ("X2", "AAA", 2002, 3),
-    ("X2", "BBB", 2001, 2), ("X2", "BBB", 2002, 2),
+    ("X2", "AAA", 2001, 4),
+    ("X2", "AAA", 2002, 3),
+    ("X2", "BBB", 2001, 2),
+    ("X2", "BBB", 2002, 2),
     ("X2", "CCC", 2001, 1),  # 2002 extrapolated: 1
     ("X3", "AAA", 1990, 7),
 ]
-PWT_VALUES = [  # isocode, year, rnna, emp -> capital per worker
-    ("AAA", 2001, 100.0, 10.0), ("AAA", 2002, 240.0, 12.0),  # 10, 20
-    ("BBB", 2001, 300.0, 10.0), ("BBB", 2002, 330.0, 11.0),  # 30, 30
+PWT_VALUES = [  # economy_code, year, rnna, emp -> capital per worker
+    ("AAA", 2001, 100.0, 10.0),
+    ("AAA", 2002, 240.0, 12.0),  # 10, 20
+    ("BBB", 2001, 300.0, 10.0),
+    ("BBB", 2002, 330.0, 11.0),  # 30, 30
     ("TWN", 2001, 50.0, 1.0),  # not a World Bank economy
 ]
-GAPMINDER_VALUES = [("aaa", 2001, 1), ("aaa", 2002, 2), ("bbb", 2001, 3), ("bbb", 2002, 3),
-                    ("ccc", 2001, 5), ("ccc", 2002, 5), ("world", 2001, 9)]
+GAPMINDER_VALUES = [
+    ("aaa", 2001, 1),
+    ("aaa", 2002, 2),
+    ("bbb", 2001, 3),
+    ("bbb", 2002, 3),
+    ("ccc", 2001, 5),
+    ("ccc", 2002, 5),
+    ("world", 2001, 9),
+]
 
 UNIT_YEARS = [("AAA", 2001), ("AAA", 2002), ("BBB", 2001), ("BBB", 2002), ("CCC", 2001), ("CCC", 2002)]
 # Normalised by hand: z = 0.5 + 0.5 (x - min) / (max - min), or (max - x) for I1 (shift 0.5).
@@ -67,31 +82,61 @@ ELEMENT = {"L1": "laborers", "I1": "instruments_of_labor", "I2": "instruments_of
 
 def write_toy_warehouse(path: Path) -> None:
     wdi = pd.DataFrame(WDI_VALUES, columns=["indicator_code", "economy_code", "year", "value"]).assign(
-        economy_name=lambda f: f["economy_code"], layout="long", vintage="2026-01-01", _file="toy_wdi.csv",
-        _line=lambda f: f.index + 2)
-    economies = pd.DataFrame({
-        "economy_code": [*ECONOMIES, "WLD"], "economy_name": ["A", "B", "C", "D", "World"],
-        "region": ["Europe & Central Asia", "East Asia & Pacific", "South Asia", "South Asia", None],
-        "income_group": ["High income", "Upper middle income", "Low income", "Low income", None],
-        "vintage": "2026-01-01", "_file": "toy_metadata.csv"})
-    pwt = pd.DataFrame(PWT_VALUES, columns=["isocode", "year", "rnna", "emp"]).assign(
-        country=lambda f: f["isocode"], currency="US$", pop=None, avh=None, hc=None, rgdpna=None, rkna=None,
-        labsh=None, rtfpna=None)
+        economy_name=lambda f: f["economy_code"],
+        layout="long",
+        vintage="2026-01-01",
+        source_file="toy_wdi.csv",
+        source_line=lambda f: f.index + 2,
+    )
+    economies = pd.DataFrame(
+        {
+            "economy_code": [*ECONOMIES, "WLD"],
+            "economy_name": ["A", "B", "C", "D", "World"],
+            "region": ["Europe & Central Asia", "East Asia & Pacific", "South Asia", "South Asia", None],
+            "income_group": ["High income", "Upper middle income", "Low income", "Low income", None],
+            "vintage": "2026-01-01",
+            "source_file": "toy_metadata.csv",
+        }
+    )
+    pwt = pd.DataFrame(PWT_VALUES, columns=["economy_code", "year", "rnna", "emp"]).assign(
+        economy_name=lambda f: f["economy_code"],
+        currency_unit="US$",
+        pop=None,
+        avh=None,
+        hc=None,
+        rgdpna=None,
+        rkna=None,
+        labsh=None,
+        rtfpna=None,
+    )
     numeric = ["pop", "emp", "avh", "hc", "rgdpna", "rkna", "rnna", "labsh", "rtfpna"]
     pwt = pwt.astype({c: "float64" for c in numeric})
-    gapminder = pd.DataFrame(GAPMINDER_VALUES, columns=["geo", "year", "value"]).assign(
-        concept="s1", _file="toy_gapminder.csv", _line=lambda f: f.index + 2)
-    geo = pd.DataFrame({"geo": ["aaa", "bbb", "ccc", "ddd", "world"], "geo_name": ["A", "B", "C", "D", "World"],
-                        "iso3": ["AAA", "BBB", "CCC", "DDD", None], "is_country": [True] * 4 + [False],
-                        "world_4region": "europe", "_file": "toy_geo.csv"})
+    gapminder = pd.DataFrame(GAPMINDER_VALUES, columns=["gapminder_geo", "year", "value"]).assign(
+        indicator_code="s1", source_file="toy_gapminder.csv", source_line=lambda f: f.index + 2
+    )
+    geo = pd.DataFrame(
+        {
+            "gapminder_geo": ["aaa", "bbb", "ccc", "ddd", "world"],
+            "gapminder_name": ["A", "B", "C", "D", "World"],
+            "iso3": ["AAA", "BBB", "CCC", "DDD", None],
+            "is_country": [True] * 4 + [False],
+            "world_4region": "europe",
+            "source_file": "toy_geo.csv",
+        }
+    )
     path.parent.mkdir(parents=True)
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw")
         for table in ("china_techme", "china_capital_stock"):  # sources the toy system does not use
             con.execute(f"""create table raw.{table} (region_label varchar, year bigint, variable varchar,
-                            variable_label varchar, value double, unit varchar, _file varchar, _line bigint)""")
-        for table, frame in {"wdi_observations": wdi, "wdi_economies": economies, "pwt": pwt,
-                             "gapminder_observations": gapminder, "gapminder_geo": geo}.items():
+                            variable_label varchar, value double, published_unit varchar, source_file varchar, source_line bigint)""")
+        for table, frame in {
+            "wdi_observations": wdi,
+            "wdi_economies": economies,
+            "pwt": pwt,
+            "gapminder_observations": gapminder,
+            "gapminder_geo": geo,
+        }.items():
             con.register("frame", frame)
             con.execute(f"create table raw.{table} as select * from frame")
             con.unregister("frame")
@@ -101,9 +146,9 @@ def toy_project(root: Path) -> Path:
     project = root / "dbt_project"
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"))
     seeds = project / "seeds"
-    (seeds / "indicator_systems.csv").write_text(TOY_SYSTEM)
-    (seeds / "indicator_system.csv").write_text(TOY_INDICATORS)
-    (seeds / "indicator_transforms.csv").write_text(TOY_TRANSFORMS)
+    (seeds / "nqpf_systems.csv").write_text(TOY_SYSTEM)
+    (seeds / "nqpf_indicators.csv").write_text(TOY_INDICATORS)
+    (seeds / "nqpf_transforms.csv").write_text(TOY_TRANSFORMS)
     return project
 
 
@@ -140,8 +185,10 @@ def expected() -> dict:
     rows = []
     for i, (code, year) in enumerate(UNIT_YEARS):
         have = [j for j in Z if Z[j][i] is not None]
-        score = {e: sum(in_element[j] * Z[j][i] for j in have if ELEMENT[j] == e)
-                 / sum(in_element[j] for j in have if ELEMENT[j] == e) for e in set(ELEMENT.values())}
+        score = {
+            e: sum(in_element[j] * Z[j][i] for j in have if ELEMENT[j] == e) / sum(in_element[j] for j in have if ELEMENT[j] == e)
+            for e in set(ELEMENT.values())
+        }
         weighted = {j: in_system[j] * Z[j][i] for j in have}
         best = {j: max(in_system[j] * z for z in Z[j] if z is not None) for j in have}
         worst = {j: min(in_system[j] * z for z in Z[j] if z is not None) for j in have}
@@ -149,16 +196,29 @@ def expected() -> dict:
         to_worst = math.sqrt(sum((weighted[j] - worst[j]) ** 2 for j in have))
         u = [score["laborers"], score["instruments_of_labor"], score["subjects_of_labor"]]
         c = (u[0] * u[1] * u[2]) ** (1 / 3) / (sum(u) / 3)
-        rows.append({"geo_code": code, "year": year, "nqpf_index": sum(weighted.values()) / sum(in_system[j] for j in have),
-                     "topsis_closeness": to_worst / (to_best + to_worst), "laborers_score": u[0],
-                     "instruments_score": u[1], "subjects_score": u[2], "coupling_degree": c,
-                     "coupling_coordination": math.sqrt(c * sum(u) / 3)})
-    return {"in_system": in_system, "in_element": in_element, "divergence": divergence,
-            "index": pd.DataFrame(rows).set_index(["geo_code", "year"])}
+        rows.append(
+            {
+                "geo_code": code,
+                "year": year,
+                "nqpf_index": sum(weighted.values()) / sum(in_system[j] for j in have),
+                "topsis_closeness": to_worst / (to_best + to_worst),
+                "laborers_score": u[0],
+                "instruments_score": u[1],
+                "subjects_score": u[2],
+                "coupling_degree": c,
+                "coupling_coordination": math.sqrt(c * sum(u) / 3),
+            }
+        )
+    return {
+        "in_system": in_system,
+        "in_element": in_element,
+        "divergence": divergence,
+        "index": pd.DataFrame(rows).set_index(["geo_code", "year"]),
+    }
 
 
 def test_sample_window_fills_and_normalised_values(toy):
-    sample = read(toy, "intermediate.int_nqpf__sample").set_index(["geo_code", "year"])
+    sample = read(toy, "intermediate.int_nqpf__05_sample").set_index(["geo_code", "year"])
     assert sorted(sample.index[sample["in_index"]]) == UNIT_YEARS
     assert set(sample["window_end"]) == {2002}  # 2003: only AAA and BBB qualify, 2/3 < auto_end_min_share 0.8
     assert not sample.loc[("DDD", 2001), "qualifies"]
@@ -170,7 +230,7 @@ def test_sample_window_fills_and_normalised_values(toy):
     for indicator, values in Z.items():
         for (code, year), z in zip(UNIT_YEARS, values, strict=True):
             got = panel.loc[(code, year, indicator), "normalised_value"]
-            assert (pd.isna(got) if z is None else got == pytest.approx(z, abs=1e-15)), (code, year, indicator)
+            assert pd.isna(got) if z is None else got == pytest.approx(z, abs=1e-15), (code, year, indicator)
 
 
 def test_entropy_weights(toy, expected):
@@ -196,10 +256,17 @@ def test_scores_index_topsis_and_coupling(toy, expected):
     assert index.loc[("CCC", 2001), "instruments_score"] == 1.0
     assert index.loc[("CCC", 2001), "indicators_available"] == 3
     assert index.loc[("AAA", 2001), "nqpf_index"] == pytest.approx(0.5, abs=1e-15)  # worst everywhere
-    assert index.loc[("AAA", 2001), "topsis_closeness"] == 0.0 and index.loc[("AAA", 2001), "coupling_degree"] == pytest.approx(1.0)
+    assert index.loc[("AAA", 2001), "topsis_closeness"] == 0.0 and index.loc[("AAA", 2001), "coupling_degree"] == pytest.approx(
+        1.0
+    )
     ranks = index.xs(2002, level="year")["nqpf_rank"].to_dict()
-    assert ranks == dict(zip(want.xs(2002, level="year")["nqpf_index"].rank(ascending=False, method="min").index,
-                             want.xs(2002, level="year")["nqpf_index"].rank(ascending=False, method="min").astype(int), strict=True))
+    assert ranks == dict(
+        zip(
+            want.xs(2002, level="year")["nqpf_index"].rank(ascending=False, method="min").index,
+            want.xs(2002, level="year")["nqpf_index"].rank(ascending=False, method="min").astype(int),
+            strict=True,
+        )
+    )
     growth = index.loc[("AAA", 2002), "nqpf_index_growth"]
     assert growth == pytest.approx(want.loc[("AAA", 2002), "nqpf_index"] / want.loc[("AAA", 2001), "nqpf_index"] - 1, abs=1e-14)
     assert pd.isna(index.loc[("AAA", 2001), "nqpf_index_growth"])
@@ -207,7 +274,7 @@ def test_scores_index_topsis_and_coupling(toy, expected):
 
 def test_coordination_classes_follow_the_seed(toy, expected):
     index = read(toy, "marts.mart_nqpf_index").set_index(["geo_code", "year"])
-    classes = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "coordination_classes.csv")
+    classes = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "nqpf_coordination_classes.csv")
     for key, d in expected["index"]["coupling_coordination"].items():
         row = classes[(classes.lower_bound <= d) & ((d < classes.upper_bound) | (classes.upper_bound == 1))].iloc[0]
         assert index.loc[key, "coordination_class"] == row.coordination_class, key
@@ -221,7 +288,10 @@ def test_coverage_and_exclusions(toy):
     exclusions = read(toy, "marts.mart_source_exclusions").set_index(["source", "source_code"])
     assert exclusions.loc[("wdi", "WLD"), "reason_code"] == "aggregate"
     assert exclusions.loc[("wdi", "ZZZ"), ["reason_code", "example_file", "example_line"]].tolist() == [
-        "unknown_code", "toy_wdi.csv", 11]
+        "unknown_code",
+        "toy_wdi.csv",
+        11,
+    ]
     assert exclusions.loc[("gapminder", "world"), "reason_code"] == "aggregate"
     assert set(exclusions.loc[("pwt", "TWN"), "reason_code"]) == {"outside_universe"}
     geographies = read(toy, "marts.dim_geographies")
@@ -230,16 +300,18 @@ def test_coverage_and_exclusions(toy):
 
 def stopped_by(model: str, headline: str, *rows: str) -> str:
     """How dbt reports a raise_if_rows in ``model``: the headline, one line per offending row."""
-    where = f"{model} (models/intermediate/{model}.sql)"
+    where = f"{model} (models/intermediate/nqpf/{model}.sql)"
     listed = "".join(f"    - {row}\n" for row in rows)
-    return (f"Compilation Error in model {where}\n  {headline}:\n{listed}  \n"
-            f"  > in macro raise_if_rows (macros/raise_if_rows.sql)\n  > called by model {where}")
+    return (
+        f"Compilation Error in model {where}\n  {headline}:\n{listed}  \n"
+        f"  > in macro raise_if_rows (macros/raise_if_rows.sql)\n  > called by model {where}"
+    )
 
 
 def test_unknown_codes_can_stop_the_build(toy):
-    run = dbt(toy, "run", "--select", "int_nqpf__indicator_values", variables="{nqpf_unknown_geo_codes: fail}")
+    run = dbt(toy, "run", "--select", "int_nqpf__02_indicator_values", variables="{nqpf_unknown_geo_codes: fail}")
     assert dbt_error(run, toy.parent / "data") == stopped_by(
-        "int_nqpf__indicator_values",
+        "int_nqpf__02_indicator_values",
         "codes that their own publisher's metadata does not know (source | code | values | first at); set the dbt var "
         "nqpf_unknown_geo_codes to 'exclude' to drop them and record them in mart_source_exclusions",
         "wdi | ZZZ | 1 | toy_wdi.csv line 11",
@@ -247,10 +319,15 @@ def test_unknown_codes_can_stop_the_build(toy):
 
 
 def test_an_indicator_without_data_can_stop_the_build(toy):
-    run = dbt(toy, "run", "--select", "int_nqpf__sample",
-              variables="{nqpf_unknown_geo_codes: exclude, nqpf_indicator_without_data: fail}")
+    run = dbt(
+        toy,
+        "run",
+        "--select",
+        "int_nqpf__05_sample",
+        variables="{nqpf_unknown_geo_codes: exclude, nqpf_indicator_without_data: fail}",
+    )
     assert dbt_error(run, toy.parent / "data") == stopped_by(
-        "int_nqpf__sample",
+        "int_nqpf__05_sample",
         "indicators without any observation in their system's window (system | indicator | source:code); set the dbt "
         "var nqpf_indicator_without_data to 'exclude' to leave them out and record them",
         "toy | L3 | wdi:X3",
@@ -260,13 +337,13 @@ def test_an_indicator_without_data_can_stop_the_build(toy):
 def test_a_seed_naming_a_series_no_source_provides_stops_the_build(toy, tmp_path):
     shutil.copytree(toy.parent / "data", tmp_path / "data")
     project = toy_project(tmp_path)
-    with (project / "seeds" / "indicator_system.csv").open("a") as seed:
+    with (project / "seeds" / "nqpf_indicators.csv").open("a") as seed:
         seed.write("toy,S9,wdi,X9,subjects_of_labor,output,+,as_is,units,Not published anywhere,test\n")
         seed.write("toy,S8,gapminder,s1,subjects_of_labor,output,+,per_worker,units,Denominator exists,test\n")
-    assert dbt(project, "seed", "--select", "indicator_system").returncode == 0
-    run = dbt(project, "run", "--select", "int_nqpf__system_indicators")
+    assert dbt(project, "seed", "--select", "nqpf_indicators").returncode == 0
+    run = dbt(project, "run", "--select", "int_nqpf__01_system_indicators")
     assert dbt_error(run, project.parent / "data") == stopped_by(
-        "int_nqpf__system_indicators",
+        "int_nqpf__01_system_indicators",
         "indicator systems name series that no source provides (system | indicator | source:code)",
         "toy | S9 | wdi:X9",
     )

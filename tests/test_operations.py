@@ -9,10 +9,10 @@ from pathlib import Path
 
 from dagster import DagsterInstance, build_run_status_sensor_context, materialize
 
-from orchestration.assets.ingest import pwt_raw
-from orchestration.resources import DataDirResource, DataSourceResource
-from orchestration.run_reports import error_text
-from orchestration.sensors import record_run_failures
+from orchestration.defs.automation.run_reports import error_text
+from orchestration.defs.automation.sensors import record_run_failures
+from orchestration.defs.ingest.assets import ingest_assets_by_source
+from orchestration.defs.resources import DataDirResource, DataSourceResource
 
 from .conftest import PWT_MIRROR_FILE
 
@@ -23,7 +23,7 @@ def test_failed_run_is_recorded_with_its_step_and_error(tmp_path):
     instance = DagsterInstance.ephemeral()
     missing = tmp_path / "no-mirror"
     result = materialize(
-        [pwt_raw],
+        [ingest_assets_by_source["pwt"]],
         resources={"sources": DataSourceResource(setting=str(missing)), "data_dir": DataDirResource(root=str(tmp_path))},
         instance=instance,
         raise_on_error=False,
@@ -40,18 +40,26 @@ def test_failed_run_is_recorded_with_its_step_and_error(tmp_path):
     (line,) = (tmp_path / "quality" / "run_failures.jsonl").read_text().splitlines()
     record = json.loads(line)
     assert record["run_id"] == result.run_id
-    assert record["failed_steps"] == [{
-        "step": "pwt_raw",
-        "error": f"pwt: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
-                 "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine.",
-    }]
+    assert record["failed_steps"] == [
+        {
+            "step": "pwt_raw",
+            "error": f"pwt: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
+            "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine.",
+        }
+    ]
 
 
 def run_main_command(data_dir: Path, data_source: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NQPF_DATA_DIR": str(data_dir), "NQPF_DATA_SOURCE": data_source}
     env.pop("DAGSTER_HOME", None)
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh"], cwd=PROJECT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_main_command_publishes_then_reports_an_unreachable_source_without_traceback(tmp_path):
@@ -65,14 +73,19 @@ def test_main_command_publishes_then_reports_an_unreachable_source_without_trace
     missing = tmp_path / "unplugged-drive"
     failed = run_main_command(data_dir, str(missing))
     assert failed.returncode == 1
-    summary = failed.stderr[failed.stderr.index("nqpf: run"):]
+    summary = failed.stderr[failed.stderr.index("nqpf: run") :]
     assert "Traceback" not in summary
     lines = summary.splitlines()
     assert sorted(lines[1:-1]) == [
         f"  - step {step}: {source}: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
         "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine."
-        for step, source in [("china_capital_stock_raw", "china_capital_stock"), ("china_techme_raw", "china_techme"),
-                             ("gapminder_raw", "gapminder"), ("pwt_raw", "pwt"), ("wdi_raw", "wdi")]
+        for step, source in [
+            ("china_capital_stock_raw", "china_capital_stock"),
+            ("china_techme_raw", "china_techme"),
+            ("gapminder_raw", "gapminder"),
+            ("pwt_raw", "pwt"),
+            ("wdi_raw", "wdi"),
+        ]
     ]
     assert lines[-1] == f"  data/publish/latest still points at {latest}"
     assert (data_dir / "publish" / "latest").resolve() == latest
@@ -84,7 +97,7 @@ def test_a_rejected_file_is_kept_and_its_pull_recorded(tmp_path):
     lines = PWT_MIRROR_FILE.read_text(encoding="utf-8").splitlines(keepends=True)[:11]
     (mirror / "pwt" / "pwt1001.csv").write_text("".join([*lines, lines[3]]), encoding="utf-8")
     result = materialize(
-        [pwt_raw],
+        [ingest_assets_by_source["pwt"]],
         resources={"sources": DataSourceResource(setting=str(mirror)), "data_dir": DataDirResource(root=str(tmp_path / "data"))},
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -12,14 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import publishing
-from orchestration.publishing import PublishedTable, latest_version, publish
+from orchestration.lib import publishing
+from orchestration.lib.publishing import PublishedTable, latest_version, publish
 
 TABLE = PublishedTable(
     name="indicators",
     relation="marts.indicators",
     description="synthetic indicators",
     columns={"id": {"data_type": "bigint", "description": "row id"}, "value": {"data_type": "double", "description": "a value"}},
+    key=["id"],
 )
 
 
@@ -76,7 +77,7 @@ def test_a_kill_at_any_moment_leaves_a_complete_latest(tmp_path):
     root = tmp_path / "publish"
     publish(root, warehouse, [TABLE], "v0", {})
     script = (
-        "import sys; from pathlib import Path; from orchestration.publishing import publish\n"
+        "import sys; from pathlib import Path; from orchestration.lib.publishing import publish\n"
         "from tests.test_publishing import TABLE\n"
         "print('ready', flush=True)\n"
         f"publish(Path({str(root)!r}), Path({str(warehouse)!r}), [TABLE], sys.argv[1], {{}})\n"
@@ -86,8 +87,9 @@ def test_a_kill_at_any_moment_leaves_a_complete_latest(tmp_path):
     for attempt, delay in enumerate([0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6, 1.0]):
         previous = latest_version(root)
         previous_digest = digest(previous)
-        child = subprocess.Popen([sys.executable, "-c", script, f"v{attempt + 1}"], cwd=Path(__file__).parents[1],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", script, f"v{attempt + 1}"], cwd=Path(__file__).parents[1], stdout=subprocess.PIPE, text=True
+        )
         assert child.stdout.readline() == "ready\n"
         time.sleep(delay)
         child.send_signal(signal.SIGKILL)

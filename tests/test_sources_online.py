@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration.resources import DataDirResource, DataSourceResource
-from orchestration.settings import DEFAULT_MIRROR_DIR, resolve_data_source
-from orchestration.sources.errors import SourceUnavailableError
-from orchestration.sources.fetch import download, from_mirror, http_session, retrieve
+from orchestration.defs.resources import DataDirResource, DataSourceResource
+from orchestration.lib.connectors.errors import SourceUnavailableError
+from orchestration.lib.connectors.fetch import download, from_mirror, http_session, retrieve
+from orchestration.lib.settings import DEFAULT_MIRROR_DIR, resolve_data_source
 
 from .conftest import PWT_MIRROR_FILE
 from .http_server import Answer, ScriptedServer
@@ -132,7 +132,9 @@ def test_missing_mirror_folder_and_file(tmp_path):
 
 
 def test_online_ingest_lands_the_official_workbook(server, pwt_xlsx_bytes, tmp_path):
-    from orchestration.assets.ingest import pwt_raw
+    from orchestration.defs.ingest.assets import ingest_assets_by_source
+
+    pwt_raw = ingest_assets_by_source["pwt"]
 
     url = server.script("/pwt1001.xlsx", Answer(body=pwt_xlsx_bytes))
     result = materialize(
@@ -146,21 +148,23 @@ def test_online_ingest_lands_the_official_workbook(server, pwt_xlsx_bytes, tmp_p
     )
     assert result.success
     metadata = result.asset_materializations_for_node("pwt_raw")[0].metadata
-    assert metadata["data_source"].value == "online" and metadata["origin"].value == url
+    assert metadata["data_source"].value == "online" and f"| raw.pwt | {url} |" in metadata["pulls"].value
     snapshots = list((tmp_path / "landing" / "pwt").iterdir())
     assert [p.suffix for p in snapshots] == [".xlsx"] and snapshots[0].read_bytes() == pwt_xlsx_bytes
     with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
-        landed = con.execute("select isocode, year, rgdpna from raw.pwt order by isocode, year").df()
+        landed = con.execute("select economy_code, year, rgdpna from raw.pwt order by economy_code, year").df()
     expected = pd.read_csv(PWT_MIRROR_FILE, nrows=150).sort_values(["isocode", "year"])
     assert len(landed) == 150
     assert landed["rgdpna"].to_numpy() == pytest.approx(expected["rgdpna"].to_numpy(), rel=1e-15, nan_ok=True)
 
 
 def test_auto_without_a_mirror_says_neither_place_delivered():
-    from orchestration.settings import DataSourceChoice
+    from orchestration.lib.settings import DataSourceChoice
 
     url = closed_port_url()
     with pytest.raises(SourceUnavailableError) as error:
-        retrieve("pwt", url, "pwt/pwt1001.csv", DataSourceChoice("online", None, "auto"), http_session(retries=1, backoff_factor=0.01))
+        retrieve(
+            "pwt", url, "pwt/pwt1001.csv", DataSourceChoice("online", None, "auto"), http_session(retries=1, backoff_factor=0.01)
+        )
     assert str(error.value).startswith(f"pwt: cannot reach {url} (ConnectionError).")
     assert str(error.value).endswith(f"(NQPF_DATA_SOURCE is 'auto' and there is no mirror folder at {DEFAULT_MIRROR_DIR} either)")

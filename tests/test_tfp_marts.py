@@ -37,20 +37,30 @@ def expected_growth(pwt_mirror) -> pd.DataFrame:
     d_k = np.log(cur["rkna"] / prev["rkna"])
     d_h = np.where(with_hours, np.log(cur["hours"] / prev["hours"]), np.log(cur["emp"] / prev["emp"]))
     d_hc = np.log(cur["hc"] / prev["hc"])
-    return pd.DataFrame({
-        "economy_code": cur["isocode"], "year": cur["year"],
-        "labour_basis": np.where(with_hours, "hours", "persons"),
-        "labour_share_avg": a, "output_growth": d_y, "capital_growth": d_k,
-        "labour_quantity_growth": d_h, "human_capital_growth": d_hc,
-        "capital_contribution": (1 - a) * d_k,
-        "labour_contribution": a * (d_h + d_hc),
-        "labour_quantity_contribution": a * d_h,
-        "human_capital_contribution": a * d_hc,
-        "tfp_growth": d_y - (1 - a) * d_k - a * (d_h + d_hc),
-        "labour_productivity_growth": d_y - d_h,
-        "capital_deepening_contribution": (1 - a) * (d_k - d_h),
-        "pwt_tfp_growth": np.log(cur["rtfpna"] / prev["rtfpna"]),
-    }).sort_values(["economy_code", "year"]).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "economy_code": cur["isocode"],
+                "year": cur["year"],
+                "labour_basis": np.where(with_hours, "hours", "persons"),
+                "labour_share_avg": a,
+                "output_growth": d_y,
+                "capital_growth": d_k,
+                "labour_quantity_growth": d_h,
+                "human_capital_growth": d_hc,
+                "capital_contribution": (1 - a) * d_k,
+                "labour_contribution": a * (d_h + d_hc),
+                "labour_quantity_contribution": a * d_h,
+                "human_capital_contribution": a * d_hc,
+                "tfp_growth": d_y - (1 - a) * d_k - a * (d_h + d_hc),
+                "labour_productivity_growth": d_y - d_h,
+                "capital_deepening_contribution": (1 - a) * (d_k - d_h),
+                "pwt_tfp_growth": np.log(cur["rtfpna"] / prev["rtfpna"]),
+            }
+        )
+        .sort_values(["economy_code", "year"])
+        .reset_index(drop=True)
+    )
 
 
 def test_tfp_growth_reproduces_pwt_rtfpna_wherever_pwt_publishes_hours(growth, pwt_mirror):
@@ -68,7 +78,9 @@ def test_every_column_matches_an_independent_computation(growth, expected_growth
     ours = growth.sort_values(["economy_code", "year"]).reset_index(drop=True)
     assert list(ours.columns[:3]) == ["economy_code", "economy_name", "year"]
     assert len(ours) == len(expected_growth) == 6289
-    pd.testing.assert_series_equal(ours["labour_basis"], expected_growth["labour_basis"].astype(ours["labour_basis"].dtype), check_names=False)
+    pd.testing.assert_series_equal(
+        ours["labour_basis"], expected_growth["labour_basis"].astype(ours["labour_basis"].dtype), check_names=False
+    )
     for column in expected_growth.columns.drop(["economy_code", "year", "labour_basis"]):
         np.testing.assert_allclose(ours[column], expected_growth[column], rtol=0, atol=1e-12, err_msg=column)
 
@@ -89,10 +101,12 @@ def expected_levels(expected_growth: pd.DataFrame, pwt: pd.DataFrame) -> pd.Data
     rows = []
     for code, years_with_inputs in with_inputs.groupby("isocode")["year"]:
         g = growth_by_economy.get(code, expected_growth.iloc[0:0]).set_index("year")
+
         def chain(years, g=g):
             if not all(y in g.index for y in years) or g.loc[list(years), "labour_basis"].nunique() != 1:
                 return None
             return g.loc[list(years), "tfp_growth"].sum(), g.loc[years[0], "labour_basis"]
+
         for year in years_with_inputs:
             if year > BASE_YEAR:
                 link = chain(range(BASE_YEAR + 1, year + 1))
@@ -107,11 +121,19 @@ def expected_levels(expected_growth: pd.DataFrame, pwt: pd.DataFrame) -> pd.Data
                 years = list(range(year - n + 1, year + 1))
                 ok = all(y in g.index for y in years) and g.loc[years, "labour_basis"].nunique() == 1
                 window[n] = (g.loc[years, "tfp_growth"].mean(), g.loc[years, "output_growth"].mean()) if ok else (None, None)
-            rows.append({"economy_code": code, "year": year, "tfp_index": index,
-                         "tfp_growth_avg_5y": window[5][0], "tfp_growth_avg_10y": window[10][0],
-                         "tfp_share_of_output_growth_10y": None if window[10][0] is None else window[10][0] / window[10][1]})
-    return pd.DataFrame(rows).astype({"tfp_index": float, "tfp_growth_avg_5y": float, "tfp_growth_avg_10y": float,
-                                      "tfp_share_of_output_growth_10y": float})
+            rows.append(
+                {
+                    "economy_code": code,
+                    "year": year,
+                    "tfp_index": index,
+                    "tfp_growth_avg_5y": window[5][0],
+                    "tfp_growth_avg_10y": window[10][0],
+                    "tfp_share_of_output_growth_10y": None if window[10][0] is None else window[10][0] / window[10][1],
+                }
+            )
+    return pd.DataFrame(rows).astype(
+        {"tfp_index": float, "tfp_growth_avg_5y": float, "tfp_growth_avg_10y": float, "tfp_share_of_output_growth_10y": float}
+    )
 
 
 def test_levels_and_windows_match_an_independent_computation(levels, expected_growth, pwt_mirror):
@@ -120,7 +142,9 @@ def test_levels_and_windows_match_an_independent_computation(levels, expected_gr
     assert len(ours) == len(expected) == len(levels) == 6407  # every economy-year with all inputs
     for column in ("tfp_index", "tfp_growth_avg_5y", "tfp_growth_avg_10y", "tfp_share_of_output_growth_10y"):
         # summation order differs between DuckDB and pandas: agree to rounding, nulls in the same places
-        np.testing.assert_allclose(ours[column], ours[f"{column}_expected"], rtol=1e-9, atol=1e-13, equal_nan=True, err_msg=column)
+        np.testing.assert_allclose(
+            ours[column], ours[f"{column}_expected"], rtol=1e-9, atol=1e-13, equal_nan=True, err_msg=column
+        )
 
 
 def test_levels_follow_pwt_and_never_chain_across_a_change_of_basis(levels):

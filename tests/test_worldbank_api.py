@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration.indicator_system import required_codes
-from orchestration.resources import DataDirResource, DataSourceResource
-from orchestration.sources.errors import SourceUnavailableError
-from orchestration.sources.fetch import http_session
-from orchestration.sources.worldbank_api import ApiSettings, fetch_pages, parse_indicator
-from orchestration.sources.worldbank_api import download_indicator as download
+from orchestration.defs.resources import DataDirResource, DataSourceResource
+from orchestration.lib.connectors.errors import SourceUnavailableError
+from orchestration.lib.connectors.fetch import http_session
+from orchestration.lib.connectors.wdi.api import ApiSettings, fetch_pages, parse_indicator
+from orchestration.lib.connectors.wdi.api import download_indicator as download
+from orchestration.lib.indicator_systems import required_codes
 
 from .conftest import MIRROR
 from .http_server import Answer, ScriptedServer
@@ -33,8 +33,9 @@ def mirror_series(code: str) -> pd.DataFrame:
     long_file = MIRROR / "wdi" / "indicators" / code.lower() / "data.csv"
     if long_file.is_file():
         frame = pd.read_csv(long_file)
-        return frame.rename(columns={"Country Code": "economy_code", "Country Name": "economy_name",
-                                     "Year": "year", "Value": "value"})
+        return frame.rename(
+            columns={"Country Code": "economy_code", "Country Name": "economy_name", "Year": "year", "Value": "value"}
+        )
     (bulk_file,) = (MIRROR / "worldbank").glob(f"API_{code}_DS2_*.csv")
     lines = bulk_file.read_text(encoding="utf-8-sig").splitlines()
     preamble = next(n for n, line in enumerate(lines) if line.strip('"').startswith("Country Name"))  # 4 lines, or none
@@ -48,9 +49,16 @@ def mirror_series(code: str) -> pd.DataFrame:
 def api_pages(code: str, series: pd.DataFrame, per_page: int) -> list[bytes]:
     """The series as the API sends it: pages of ``[meta, rows]`` JSON."""
     rows = [
-        {"indicator": {"id": code, "value": code}, "country": {"id": r.economy_code[:2], "value": r.economy_name},
-         "countryiso3code": r.economy_code, "date": str(r.year),
-         "value": None if pd.isna(r.value) else float(r.value), "unit": "", "obs_status": "", "decimal": 1}
+        {
+            "indicator": {"id": code, "value": code},
+            "country": {"id": r.economy_code[:2], "value": r.economy_name},
+            "countryiso3code": r.economy_code,
+            "date": str(r.year),
+            "value": None if pd.isna(r.value) else float(r.value),
+            "unit": "",
+            "obs_status": "",
+            "decimal": 1,
+        }
         for r in series.itertuples()
     ]
     return listing_pages(rows, per_page)
@@ -59,11 +67,19 @@ def api_pages(code: str, series: pd.DataFrame, per_page: int) -> list[bytes]:
 def listing_pages(rows: list[dict], per_page: int, total: int | None = None) -> list[bytes]:
     pages = max(1, math.ceil(len(rows) / per_page))
     return [
-        json.dumps([
-            {"page": n, "pages": pages, "per_page": per_page, "total": len(rows) if total is None else total,
-             "sourceid": "2", "lastupdated": LAST_UPDATED},
-            rows[(n - 1) * per_page: n * per_page],
-        ]).encode()
+        json.dumps(
+            [
+                {
+                    "page": n,
+                    "pages": pages,
+                    "per_page": per_page,
+                    "total": len(rows) if total is None else total,
+                    "sourceid": "2",
+                    "lastupdated": LAST_UPDATED,
+                },
+                rows[(n - 1) * per_page : n * per_page],
+            ]
+        ).encode()
         for n in range(1, pages + 1)
     ]
 
@@ -73,9 +89,13 @@ def economy_pages(per_page: int) -> list[bytes]:
     (metadata,) = (MIRROR / "worldbank").glob("Metadata_Country_API_BX*.csv")
     frame = pd.read_csv(metadata, keep_default_na=False)
     rows = [
-        {"id": r["Country Code"], "iso2Code": r["Country Code"][:2], "name": r["TableName"],
-         "region": {"id": "NA", "value": "Aggregates"} if not r["Region"] else {"id": "XX", "value": r["Region"] + " "},
-         "incomeLevel": {"id": "NA", "value": "Aggregates"} if not r["Region"] else {"id": "XX", "value": r["IncomeGroup"]}}
+        {
+            "id": r["Country Code"],
+            "iso2Code": r["Country Code"][:2],
+            "name": r["TableName"],
+            "region": {"id": "NA", "value": "Aggregates"} if not r["Region"] else {"id": "XX", "value": r["Region"] + " "},
+            "incomeLevel": {"id": "NA", "value": "Aggregates"} if not r["Region"] else {"id": "XX", "value": r["IncomeGroup"]},
+        }
         for _, r in frame.iterrows()
     ]
     return listing_pages(rows, per_page)
@@ -99,8 +119,9 @@ def rd_series() -> pd.DataFrame:
 
 
 def settings_for(server: ScriptedServer, **overrides) -> ApiSettings:
-    return ApiSettings(**{"base_url": server.base_url + "/v2", "per_page": 500, "timeout": 5.0, "backoff_seconds": 0.01,
-                          **overrides})
+    return ApiSettings(
+        **{"base_url": server.base_url + "/v2", "per_page": 500, "timeout": 5.0, "backoff_seconds": 0.01, **overrides}
+    )
 
 
 FAST = http_session(retries=3, backoff_factor=0.01)
@@ -109,7 +130,7 @@ INDICATOR_PATH = f"/v2/country/all/indicator/{RD}"
 
 def landed(fetched, code: str = RD) -> pd.DataFrame:
     try:
-        return parse_indicator(fetched.path, code, fetched.origin)
+        return parse_indicator(fetched.path, fetched.origin, code).frame
     finally:
         fetched.path.unlink()
 
@@ -118,7 +139,9 @@ def test_every_page_is_read_and_equals_the_mirror(server, rd_series):
     serve(server, INDICATOR_PATH, api_pages(RD, rd_series, 500))
     frame = landed(download(RD, FAST, settings_for(server)))
     assert len(rd_series) == 3198 and len(server.hits(INDICATOR_PATH)) == 7  # ceil(3198 / 500) pages
-    assert list(frame["_file"].unique()) == [f"{server.base_url}/v2/country/all/indicator/{RD}?page={n}" for n in range(1, 8)]
+    assert list(frame["source_file"].unique()) == [
+        f"{server.base_url}/v2/country/all/indicator/{RD}?page={n}" for n in range(1, 8)
+    ]
     expected = rd_series.sort_values(["economy_code", "year"]).reset_index(drop=True)
     ours = frame.sort_values(["economy_code", "year"]).reset_index(drop=True)
     assert ours["economy_code"].tolist() == expected["economy_code"].tolist()
@@ -188,7 +211,9 @@ def test_a_missing_page_fails_clearly(server, rd_series):
 
 def test_a_persistent_server_error_fails_after_retries(server, rd_series):
     serve(server, INDICATOR_PATH, api_pages(RD, rd_series, 500), page7=[Answer(502)] * 10)
-    with pytest.raises(SourceUnavailableError, match=r"answered HTTP 502 Bad Gateway after retries: page 7 of the listing is missing"):
+    with pytest.raises(
+        SourceUnavailableError, match=r"answered HTTP 502 Bad Gateway after retries: page 7 of the listing is missing"
+    ):
         download(RD, FAST, settings_for(server))
     assert len(server.hits(f"{INDICATOR_PATH}?page=7")) == 4  # the first try and three retries
 
@@ -228,6 +253,7 @@ def test_an_api_error_message_is_passed_on(server):
 
 # ---------------------------------------------------------------- the ingest asset, online
 
+
 @pytest.fixture(scope="module")
 def official_series() -> dict[str, pd.DataFrame]:
     return {code: mirror_series(code) for code in required_codes("wdi")}
@@ -240,13 +266,18 @@ def serve_everything(server: ScriptedServer, series: dict[str, pd.DataFrame]) ->
 
 
 def materialize_wdi(server: ScriptedServer, data_dir, step_retries: int = 0):
-    from orchestration.assets.ingest import wdi_raw
+    from orchestration.defs.ingest.assets import ingest_assets_by_source
+
+    wdi_raw = ingest_assets_by_source["wdi"]
 
     return materialize(
         [wdi_raw],
-        resources={"sources": DataSourceResource(setting="online", backoff_factor=0.01, step_retries=step_retries,
-                                                 step_retry_delay_s=0.1),
-                   "data_dir": DataDirResource(root=str(data_dir))},
+        resources={
+            "sources": DataSourceResource(
+                setting="online", backoff_factor=0.01, step_retries=step_retries, step_retry_delay_s=0.1
+            ),
+            "data_dir": DataDirResource(root=str(data_dir)),
+        },
         run_config={"ops": {"wdi_raw": {"config": {"api_base_url": server.base_url + "/v2", "per_page": 5000}}}},
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
@@ -255,8 +286,10 @@ def materialize_wdi(server: ScriptedServer, data_dir, step_retries: int = 0):
 
 def warehouse_state(data_dir) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(data_dir / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
-        return {table: con.execute(f"select * from raw.{table} order by all").df()
-                for table in ("wdi_observations", "wdi_economies", "source_snapshots")}
+        return {
+            table: con.execute(f"select * from raw.{table} order by all").df()
+            for table in ("wdi_observations", "wdi_economies", "source_snapshots")
+        }
 
 
 def test_online_ingest_lands_every_series_and_nothing_partial_on_failure(server, official_series, tmp_path):
@@ -267,18 +300,27 @@ def test_online_ingest_lands_every_series_and_nothing_partial_on_failure(server,
 
     observations = before["wdi_observations"]
     expected = pd.concat([f.assign(indicator_code=c) for c, f in official_series.items()]).dropna(subset=["value"])
-    merged = observations.merge(expected, on=["indicator_code", "economy_code", "year"], suffixes=("", "_mirror"),
-                                how="outer", validate="1:1", indicator=True)
+    merged = observations.merge(
+        expected,
+        on=["indicator_code", "economy_code", "year"],
+        suffixes=("", "_mirror"),
+        how="outer",
+        validate="1:1",
+        indicator=True,
+    )
     assert (merged["_merge"] == "both").all() and len(merged) == len(expected)
     assert (merged["value"] == merged["value_mirror"]).all()
     assert set(observations["layout"]) == {"api"}
     economies = before["wdi_economies"].set_index("economy_code")
-    assert economies.loc["CHN", "region"] == "East Asia & Pacific" and economies.loc["CHN", "income_group"] == "Upper middle income"
+    assert (
+        economies.loc["CHN", "region"] == "East Asia & Pacific" and economies.loc["CHN", "income_group"] == "Upper middle income"
+    )
     assert pd.isna(economies.loc["WLD", "region"]) and pd.isna(economies.loc["WLD", "income_group"])
     snapshots = before["source_snapshots"]
     assert len(snapshots) == len(official_series) + 1
     assert set(snapshots["origin"]) == {f"{server.base_url}/v2/country"} | {
-        f"{server.base_url}/v2/country/all/indicator/{c}" for c in official_series}
+        f"{server.base_url}/v2/country/all/indicator/{c}" for c in official_series
+    }
 
     # The same pull again, except that the last series' only page now fails for good.
     last = list(official_series)[-1]
@@ -287,7 +329,10 @@ def test_online_ingest_lands_every_series_and_nothing_partial_on_failure(server,
     assert not failed.success
     failure = next(e for e in failed.all_events if e.is_step_failure).event_specific_data.error
     assert f"/v2/country/all/indicator/{last}?format=json&per_page=5000" in failure.message
-    assert "answered HTTP 503 Service Unavailable after retries: page 1 of the listing is missing; nothing was landed" in failure.message
+    assert (
+        "answered HTTP 503 Service Unavailable after retries: page 1 of the listing is missing; nothing was landed"
+        in failure.message
+    )
     after = warehouse_state(tmp_path)
     for table, frame in before.items():
         pd.testing.assert_frame_equal(after[table], frame, obj=table)

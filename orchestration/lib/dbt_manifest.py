@@ -47,8 +47,11 @@ def ensure_manifest(paths: DataPaths, project_dir: Path = DBT_PROJECT_DIR) -> bo
         dbt = Path(sys.executable).with_name("dbt")
         done = subprocess.run(
             [str(dbt), "parse", "--quiet", "--profiles-dir", str(project_dir), "--target-path", str(target)],
-            cwd=project_dir, env=dbt_environment(paths), capture_output=True, text=True,
-        )  # fmt: skip
+            cwd=project_dir,
+            env=dbt_environment(paths),
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"dbt parse failed in {project_dir}:\n{(done.stdout + done.stderr).strip()[-4000:]}")
         stamp.write_text(json.dumps({"key": key}) + "\n")

@@ -43,7 +43,9 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def diff_table(table: str, before: Path, after: Path, key: list[str], rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> TableDiff:
+def diff_table(
+    table: str, before: Path, after: Path, key: list[str], rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL
+) -> TableDiff:
     """Compare two Parquet files of ``table`` row by row on ``key``."""
     con = duckdb.connect()
     try:
@@ -52,12 +54,13 @@ def diff_table(table: str, before: Path, after: Path, key: list[str], rel_tol: f
         types_before = dict(con.execute("select column_name, column_type from (describe old)").fetchall())
         types_after = dict(con.execute("select column_name, column_type from (describe new)").fetchall())
         diff = TableDiff(
-            table, key,
+            table,
+            key,
             rows_before=con.execute("select count(*) from old").fetchone()[0],
             rows_after=con.execute("select count(*) from new").fetchone()[0],
             columns_added=[c for c in types_after if c not in types_before],
             columns_removed=[c for c in types_before if c not in types_after],
-        )  # fmt: skip
+        )
         on = " and ".join(f"o.{_quote(k)} is not distinct from n.{_quote(k)}" for k in key)
         diff.added = con.execute(f"select count(*) from new n where not exists (select 1 from old o where {on})").fetchone()[0]
         diff.removed = con.execute(f"select count(*) from old o where not exists (select 1 from new n where {on})").fetchone()[0]
@@ -68,7 +71,9 @@ def diff_table(table: str, before: Path, after: Path, key: list[str], rel_tol: f
         for column in compared:
             o, n = f"o.{_quote(column)}", f"n.{_quote(column)}"
             if _numeric(types_before[column]) and _numeric(types_after[column]):
-                changed.append(f"(({o} is null) <> ({n} is null) or abs({o} - {n}) > {abs_tol} + {rel_tol} * greatest(abs({o}), abs({n})))")
+                changed.append(
+                    f"(({o} is null) <> ({n} is null) or abs({o} - {n}) > {abs_tol} + {rel_tol} * greatest(abs({o}), abs({n})))"
+                )
             else:
                 changed.append(f"{o} is distinct from {n}")
         diff.revised = con.execute(f"select count(*) from old o join new n on {on} where {' or '.join(changed)}").fetchone()[0]
@@ -83,7 +88,7 @@ def diff_table(table: str, before: Path, after: Path, key: list[str], rel_tol: f
             rows = con.execute(
                 f"select * from ({moves}) where abs(new_value - old_value) > {abs_tol} + {rel_tol} * greatest(abs(old_value), abs(new_value)) "
                 f"order by abs(new_value - old_value) / nullif(greatest(abs(old_value), abs(new_value)), 0) desc nulls last limit {LARGEST}"
-            )  # fmt: skip
+            )
             names = [d[0] for d in rows.description]
             diff.largest_revisions = [dict(zip(names, r, strict=True)) for r in rows.fetchall()]
         return diff
@@ -92,12 +97,24 @@ def diff_table(table: str, before: Path, after: Path, key: list[str], rel_tol: f
 
 
 def _numeric(data_type: str) -> bool:
-    return data_type.upper().split("(")[0] in {"DOUBLE", "FLOAT", "REAL", "DECIMAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT"}
+    return data_type.upper().split("(")[0] in {
+        "DOUBLE",
+        "FLOAT",
+        "REAL",
+        "DECIMAL",
+        "BIGINT",
+        "INTEGER",
+        "SMALLINT",
+        "TINYINT",
+        "HUGEINT",
+    }
 
 
 def diff_versions(before: Path, after: Path, keys: dict[str, list[str]]) -> list[TableDiff]:
     """Every table present in either version's ``parquet/`` folder."""
-    tables = sorted({p.stem for p in (before / "parquet").glob("*.parquet")} | {p.stem for p in (after / "parquet").glob("*.parquet")})
+    tables = sorted(
+        {p.stem for p in (before / "parquet").glob("*.parquet")} | {p.stem for p in (after / "parquet").glob("*.parquet")}
+    )
     diffs = []
     for table in tables:
         old, new = before / "parquet" / f"{table}.parquet", after / "parquet" / f"{table}.parquet"

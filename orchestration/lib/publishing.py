@@ -52,6 +52,7 @@ def new_version_id(run_id: str, now: datetime | None = None) -> str:
 
 def git_commit() -> dict[str, Any]:
     """The code that produced a publication (None outside a git checkout)."""
+
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, timeout=10)

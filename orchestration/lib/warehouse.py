@@ -43,8 +43,10 @@ def load_raw_tables(warehouse: Path, source: str, tables: Mapping[str, pd.DataFr
             con.execute(f"delete from {SNAPSHOTS_TABLE} where source = ?", [source])
             con.executemany(
                 f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[source, p["origin"], p["retrieved_at"], p["bytes"], p["sha256"], p["snapshot"], p["rows"], p["detail"]]
-                 for p in pulls],
+                [
+                    [source, p["origin"], p["retrieved_at"], p["bytes"], p["sha256"], p["snapshot"], p["rows"], p["detail"]]
+                    for p in pulls
+                ],
             )
             con.execute("commit")
         except BaseException:

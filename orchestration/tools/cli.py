@@ -43,8 +43,8 @@ def refresh() -> int:
     VALIDATOR.start()
     from dagster import DagsterInstance
 
-    from ..defs.automation.run_reports import failure_summary
     from ..definitions import defs  # brings the dbt manifest up to date if a dbt file changed
+    from ..defs.automation.run_reports import failure_summary
     from ..lib.publishing import latest_version
 
     job = defs.resolve_job_def("full_refresh")

@@ -25,9 +25,12 @@ def failure_record(context: RunFailureSensorContext) -> dict:
     }
 
 
-@run_failure_sensor(name="record_run_failures", default_status=DefaultSensorStatus.RUNNING,
-                    description="Appends each failed run, its failed steps and their errors to quality/run_failures.jsonl "
-                                "in the data folder (NQPF_DATA_DIR)")
+@run_failure_sensor(
+    name="record_run_failures",
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Appends each failed run, its failed steps and their errors to quality/run_failures.jsonl "
+    "in the data folder (NQPF_DATA_DIR)",
+)
 def record_run_failures(context: RunFailureSensorContext, data_dir: DataDirResource) -> None:
     record = failure_record(context)
     log = data_dir.paths.quality / "run_failures.jsonl"
@@ -35,4 +38,3 @@ def record_run_failures(context: RunFailureSensorContext, data_dir: DataDirResou
     with log.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, default=str) + "\n")
     context.log.error(f"run {record['run_id']} of {record['job']} failed: {[s['step'] for s in record['failed_steps']]}")
-

@@ -40,17 +40,21 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             for table in source.tables
         ],
     )
-    def ingest(context: AssetExecutionContext, config: run_config, sources: DataSourceResource,
-               data_dir: DataDirResource) -> Iterator[MaterializeResult]:  # fmt: skip
+    def ingest(
+        context: AssetExecutionContext, config: run_config, sources: DataSourceResource, data_dir: DataDirResource
+    ) -> Iterator[MaterializeResult]:
         started = time.perf_counter()
         options = source.Options(**config.model_dump())
         files = source.files(sources.choice, sources.session(), options)
         result = run_pull(context, sources, lambda: pull_source(source, files, data_dir.paths))
-        context.log.info(f"{source.name}: {len(result.pulls)} files landed: "
-                         + ", ".join(f"{t} {len(f)} rows" for t, f in result.frames.items()))  # fmt: skip
+        context.log.info(
+            f"{source.name}: {len(result.pulls)} files landed: "
+            + ", ".join(f"{t} {len(f)} rows" for t, f in result.frames.items())
+        )
         yield from ingest_results(source, result, sources.choice.mode, started)
 
     return ingest
 
 
-ingest_assets = [build_ingest_asset(source) for source in catalogue().values()]
+ingest_assets_by_source = {name: build_ingest_asset(source) for name, source in catalogue().items()}
+ingest_assets = list(ingest_assets_by_source.values())

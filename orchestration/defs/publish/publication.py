@@ -34,8 +34,10 @@ def published_tables() -> list[PublishedTable]:
             name=node["name"],
             relation=relation(node),
             description=node.get("description", ""),
-            columns={name: {"data_type": col.get("data_type") or "", "description": col.get("description", "")}
-                     for name, col in node["columns"].items()},  # fmt: skip
+            columns={
+                name: {"data_type": col.get("data_type") or "", "description": col.get("description", "")}
+                for name, col in node["columns"].items()
+            },
             key=table_key(node),
         )
         for node in published_models()
@@ -52,15 +54,24 @@ def indicator_systems(con) -> dict[str, Any]:
     relations = model_relations()
     systems = {}
     for system in records(con, f"select * from {relations['nqpf_systems']} order by system_id"):
-        window = records(con, f"select min(year) as first_year, max(year) as last_year from {relations['mart_nqpf_index']} "
-                              "where system_id = ?", [system["system_id"]])[0]  # fmt: skip
-        indicators = records(con, f"select * exclude (system_id) from {relations['mart_nqpf_indicator_weights']} "
-                                  "where system_id = ? order by element, indicator_id", [system["system_id"]])  # fmt: skip
+        window = records(
+            con,
+            f"select min(year) as first_year, max(year) as last_year from {relations['mart_nqpf_index']} where system_id = ?",
+            [system["system_id"]],
+        )[0]
+        indicators = records(
+            con,
+            f"select * exclude (system_id) from {relations['mart_nqpf_indicator_weights']} "
+            "where system_id = ? order by element, indicator_id",
+            [system["system_id"]],
+        )
         systems[system["system_id"]] = {**system, "index_years": window, "indicators": indicators}
     return systems
 
 
-def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_checks: Sequence[AssetCheckKey]) -> AssetsDefinition:
+def build_publication_asset(
+    gate: AssetKey, marts: Sequence[AssetKey], guarded_checks: Sequence[AssetCheckKey]
+) -> AssetsDefinition:
     @asset(
         name="publication",
         group_name="publish",
@@ -72,8 +83,9 @@ def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_c
             "data/publish/latest is switched to it atomically."
         ),
     )
-    def publication(context: AssetExecutionContext, config: PublishConfig, data_dir: DataDirResource,
-                    sources: DataSourceResource) -> MaterializeResult:  # fmt: skip
+    def publication(
+        context: AssetExecutionContext, config: PublishConfig, data_dir: DataDirResource, sources: DataSourceResource
+    ) -> MaterializeResult:
         started = time.perf_counter()
         statuses = check_statuses(context.instance, guarded_checks)
         problems = gate_problems(statuses)
@@ -86,13 +98,23 @@ def build_publication_asset(gate: AssetKey, marts: Sequence[AssetKey], guarded_c
         provenance: dict[str, Any] = {
             "run_id": context.run.run_id,
             "git": git_commit(),
-            "data_source": {"mode": choice.mode, "setting": choice.setting, "mirror": str(choice.mirror_dir) if choice.mirror_dir else None},
+            "data_source": {
+                "mode": choice.mode,
+                "setting": choice.setting,
+                "mirror": str(choice.mirror_dir) if choice.mirror_dir else None,
+            },
             "sources": snapshots,
             "indicator_systems": systems,
             "checks": [s.as_dict() for s in statuses],
         }
-        result = publish(data_dir.paths.publish, data_dir.paths.warehouse, published_tables(), new_version_id(context.run.run_id),
-                         provenance, keep_versions=config.keep_versions)  # fmt: skip
+        result = publish(
+            data_dir.paths.publish,
+            data_dir.paths.warehouse,
+            published_tables(),
+            new_version_id(context.run.run_id),
+            provenance,
+            keep_versions=config.keep_versions,
+        )
         rows = {name: entry["rows"] for name, entry in result.manifest["tables"].items()}
         context.log.info(f"published {result.version}: {rows}")
         return MaterializeResult(

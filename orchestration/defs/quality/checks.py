@@ -14,9 +14,9 @@ from pathlib import Path
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetCheckSpec,
-    AssetChecksDefinition,
     AssetKey,
     MetadataValue,
     multi_asset_check,
@@ -37,8 +37,10 @@ def failures_markdown(result: dict) -> str:
     lines = ["| expectation | column | observed | expected | offending rows |", "|---|---|---|---|---|"]
     for e in (e for e in result["expectations"] if not e["success"]):
         rows = "; ".join(json.dumps(r, ensure_ascii=False, default=str) for r in e["unexpected_rows"])
-        lines.append(f"| {e['expectation']} | {e['column'] or ''} | `{json.dumps(e['observed'], ensure_ascii=False, default=str)}` "
-                     f"| `{json.dumps(e['kwargs'], ensure_ascii=False, default=str)}` | {rows} |")  # fmt: skip
+        lines.append(
+            f"| {e['expectation']} | {e['column'] or ''} | `{json.dumps(e['observed'], ensure_ascii=False, default=str)}` "
+            f"| `{json.dumps(e['kwargs'], ensure_ascii=False, default=str)}` | {rows} |"
+        )
     return "\n".join(lines)
 
 
@@ -46,13 +48,18 @@ def build_suite_checks(name: str, suites: list[Suite], relations: dict[str, str]
     @multi_asset_check(
         name=name,
         specs=[
-            AssetCheckSpec(check_name(suite), asset=AssetKey(suite.asset), blocking=True,
-                           description=f"Great Expectations suite `{suite.path.name}`: {suite.description}")  # fmt: skip
+            AssetCheckSpec(
+                check_name(suite),
+                asset=AssetKey(suite.asset),
+                blocking=True,
+                description=f"Great Expectations suite `{suite.path.name}`: {suite.description}",
+            )
             for suite in suites
         ],
     )
-    def _checks(context: AssetCheckExecutionContext, data_dir: DataDirResource,
-                gx: GreatExpectationsResource) -> Iterator[AssetCheckResult]:  # fmt: skip
+    def _checks(
+        context: AssetCheckExecutionContext, data_dir: DataDirResource, gx: GreatExpectationsResource
+    ) -> Iterator[AssetCheckResult]:
         results_dir = data_dir.paths.quality / "gx" / context.run.run_id
         results_dir.mkdir(parents=True, exist_ok=True)
         for suite in suites:
@@ -71,8 +78,13 @@ def build_suite_checks(name: str, suites: list[Suite], relations: dict[str, str]
             if failed:
                 metadata["failures"] = MetadataValue.md(failures_markdown(result))
                 context.log.error(f"{suite.name}: {len(failed)} expectation(s) failed:\n{failures_markdown(result)}")
-            yield AssetCheckResult(asset_key=suite.asset, check_name=check_name(suite), passed=result["success"],
-                                   severity=AssetCheckSeverity.ERROR, metadata=metadata)  # fmt: skip
+            yield AssetCheckResult(
+                asset_key=suite.asset,
+                check_name=check_name(suite),
+                passed=result["success"],
+                severity=AssetCheckSeverity.ERROR,
+                metadata=metadata,
+            )
 
     return _checks
 

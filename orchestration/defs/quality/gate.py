@@ -32,9 +32,12 @@ def build_quality_gate(upstream: Sequence[AssetKey], guarded_checks: Sequence[As
         statuses = check_statuses(context.instance, guarded_checks)
         problems = gate_problems(statuses)
         if problems:
-            raise Failure(description="quality gate closed, nothing will be published:\n" + "\n".join(problems),
-                          allow_retries=False)  # fmt: skip
-        table = "\n".join(["| asset | check | run |", "|---|---|---|"] + [f"| {s.asset} | {s.check} | {s.run_id} |" for s in statuses])
+            raise Failure(
+                description="quality gate closed, nothing will be published:\n" + "\n".join(problems), allow_retries=False
+            )
+        table = "\n".join(
+            ["| asset | check | run |", "|---|---|---|"] + [f"| {s.asset} | {s.check} | {s.run_id} |" for s in statuses]
+        )
         return MaterializeResult(metadata={"checks_passed": len(statuses), "checks": MetadataValue.md(table)})
 
     return quality_gate

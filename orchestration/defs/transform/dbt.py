@@ -44,8 +44,14 @@ class NqpfDbtTranslator(DagsterDbtTranslator):
         if spec is None:
             return None
         description = manifest["nodes"][unique_id].get("description") or spec.description
-        return AssetCheckSpec(name=spec.name, asset=spec.asset_key, description=description,
-                              additional_deps=spec.additional_deps, metadata=spec.metadata, blocking=spec.blocking)  # fmt: skip
+        return AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=description,
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
 
 
 TRANSLATOR = NqpfDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -89,11 +95,14 @@ def model_relations() -> dict[str, str]:
 
 
 @dbt_assets(manifest=nqpf_dbt_project.manifest_path, project=nqpf_dbt_project, dagster_dbt_translator=TRANSLATOR)
-def nqpf_dbt_models(context: AssetExecutionContext, config: DbtBuildConfig, dbt: NqpfDbtCliResource,
-                    data_dir: DataDirResource) -> Iterator:  # fmt: skip
+def nqpf_dbt_models(
+    context: AssetExecutionContext, config: DbtBuildConfig, dbt: NqpfDbtCliResource, data_dir: DataDirResource
+) -> Iterator:
     os.environ[DATA_DIR_ENV] = str(data_dir.paths.root.resolve())  # dbt's profile reads the warehouse path from here
     args = ["build", *(["--vars", config.vars] if config.vars else [])]
-    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=_artifacts_dir(data_dir.paths, context.run.run_id))
+    invocation = dbt.cli(
+        args, context=context, raise_on_error=False, target_path=_artifacts_dir(data_dir.paths, context.run.run_id)
+    )
     # Events are held until dbt exits: DuckDB takes one writer, so the row counts and previews
     # below are read only once the dbt process has closed the warehouse.
     events = list(invocation.stream())
@@ -129,10 +138,12 @@ def _with_table_metadata(events: list, paths: DataPaths) -> Iterator:
                 rows = con.execute(f"select count(*) from {table}").fetchone()[0]
                 columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
                 preview = con.execute(preview_query(table, columns)).df()
-                event = event.with_metadata({
-                    **event.metadata,
-                    "dagster/row_count": rows,
-                    "table": table,
-                    "preview": MetadataValue.md(preview.to_markdown(index=False)),
-                })  # fmt: skip
+                event = event.with_metadata(
+                    {
+                        **event.metadata,
+                        "dagster/row_count": rows,
+                        "table": table,
+                        "preview": MetadataValue.md(preview.to_markdown(index=False)),
+                    }
+                )
             yield event

@@ -33,9 +33,14 @@ GEO_COLUMNS = ["gapminder_geo", "gapminder_name", "iso3", "is_country", "world_4
 ENTITIES_SCHEMA = TableSchema(
     source="gapminder",
     key=("country",),
-    columns=(Column("country", "text"), Column("name", "text"), Column("iso3166_1_alpha3", "text"),
-             Column("is--country", "text"), Column("world_4region", "text", required=False)),
-)  # fmt: skip
+    columns=(
+        Column("country", "text"),
+        Column("name", "text"),
+        Column("iso3166_1_alpha3", "text"),
+        Column("is--country", "text"),
+        Column("world_4region", "text", required=False),
+    ),
+)
 
 
 def datapoints_file(concept: str) -> str:
@@ -64,28 +69,32 @@ def datapoints_schema(concept: str) -> TableSchema:
 def parse_datapoints(path: Path, shown: str, concept: str) -> ParsedTable:
     table = parse_table(path, shown, schema=datapoints_schema(concept))
     frame = table.frame
-    table.frame = pd.DataFrame({
-        "indicator_code": concept,
-        "gapminder_geo": frame["geo"],
-        "year": frame["time"],
-        "value": frame[concept],
-        "source_file": shown,
-        "source_line": frame.index + 2,
-    })[OBSERVATION_COLUMNS]
+    table.frame = pd.DataFrame(
+        {
+            "indicator_code": concept,
+            "gapminder_geo": frame["geo"],
+            "year": frame["time"],
+            "value": frame[concept],
+            "source_file": shown,
+            "source_line": frame.index + 2,
+        }
+    )[OBSERVATION_COLUMNS]
     return table
 
 
 def parse_entities(path: Path, shown: str) -> ParsedTable:
     table = parse_table(path, shown, schema=ENTITIES_SCHEMA)
     frame = table.frame
-    table.frame = pd.DataFrame({
-        "gapminder_geo": frame["country"],
-        "gapminder_name": frame["name"],
-        "iso3": frame["iso3166_1_alpha3"].str.upper(),
-        "is_country": frame["is--country"].str.upper().eq("TRUE"),
-        "world_4region": frame["world_4region"] if "world_4region" in frame else None,
-        "source_file": shown,
-    })[GEO_COLUMNS]
+    table.frame = pd.DataFrame(
+        {
+            "gapminder_geo": frame["country"],
+            "gapminder_name": frame["name"],
+            "iso3": frame["iso3166_1_alpha3"].str.upper(),
+            "is_country": frame["is--country"].str.upper().eq("TRUE"),
+            "world_4region": frame["world_4region"] if "world_4region" in frame else None,
+            "source_file": shown,
+        }
+    )[GEO_COLUMNS]
     return table
 
 
@@ -119,11 +128,15 @@ class Gapminder(Source):
 
     def files(self, choice: DataSourceChoice, session: requests.Session, options: GapminderOptions) -> Iterator[SourceFile]:
         def fetch(relative: str):
-            return partial(retrieve, self.name, online_url(relative, options.base_url), f"{MIRROR_FOLDER}/{relative}", choice, session)
+            return partial(
+                retrieve, self.name, online_url(relative, options.base_url), f"{MIRROR_FOLDER}/{relative}", choice, session
+            )
 
         yield SourceFile("raw.gapminder_geo", fetch(ENTITIES_FILE), parse_entities)
         for concept in concepts():
-            yield SourceFile("raw.gapminder_observations", fetch(datapoints_file(concept)), partial(parse_datapoints, concept=concept))
+            yield SourceFile(
+                "raw.gapminder_observations", fetch(datapoints_file(concept)), partial(parse_datapoints, concept=concept)
+            )
 
     def mirror_files(self, mirror: Path) -> list[Path]:
         return [mirror / MIRROR_FOLDER / f for f in (ENTITIES_FILE, *map(datapoints_file, concepts()))]

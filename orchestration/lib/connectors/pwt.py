@@ -33,12 +33,14 @@ _IDENTIFIERS = (
 # when present. Anything not listed here is tolerated, kept as text and recorded.
 _USED = ("pop", "emp", "avh", "hc", "rgdpna", "rkna", "rnna", "rtfpna", "labsh")
 _OTHER_TEXT = ("i_cig", "i_xm", "i_xr", "i_outlier", "i_irr")
+# fmt: off
 _OTHER_NUMBERS = (
     "rgdpe", "rgdpo", "ccon", "cda", "cgdpe", "cgdpo", "cn", "ck", "ctfp", "cwtfp", "rconna",
     "rdana", "rwtfpna", "irr", "delta", "xr", "pl_con", "pl_da", "pl_gdpo", "cor_exp", "statcap",
     "csh_c", "csh_i", "csh_g", "csh_x", "csh_m", "csh_r", "pl_c", "pl_i", "pl_g", "pl_x", "pl_m",
     "pl_n", "pl_k",
-)  # fmt: skip
+)
+# fmt: on
 
 SCHEMA = TableSchema(
     source="pwt",
@@ -77,7 +79,9 @@ class PennWorldTable(Source):
 
     def files(self, choice: DataSourceChoice, session: requests.Session, options: PwtOptions) -> Iterator[SourceFile]:
         url = options.url or OFFICIAL_URL
-        yield SourceFile("raw.pwt", partial(retrieve, self.name, url, MIRROR_PATH, choice, session), partial(parse_table, schema=SCHEMA))
+        yield SourceFile(
+            "raw.pwt", partial(retrieve, self.name, url, MIRROR_PATH, choice, session), partial(parse_table, schema=SCHEMA)
+        )
 
     def mirror_files(self, mirror: Path) -> list[Path]:
         return [mirror / MIRROR_PATH]

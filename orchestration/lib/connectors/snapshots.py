@@ -15,8 +15,16 @@ from ..hashing import sha256_of
 from .fetch import FetchedFile
 
 MANIFEST_COLUMNS = (
-    "source", "origin", "retrieved_at", "bytes", "sha256", "snapshot", "snapshot_status",
-    "rows", "status", "detail",
+    "source",
+    "origin",
+    "retrieved_at",
+    "bytes",
+    "sha256",
+    "snapshot",
+    "snapshot_status",
+    "rows",
+    "status",
+    "detail",
 )
 
 

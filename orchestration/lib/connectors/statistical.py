@@ -42,17 +42,26 @@ def table_schema(source: str, layout: TableLayout) -> TableSchema:
     region, year = layout.columns["region"], layout.columns["year"]
     if layout.wide:
         values = tuple(Column(name, "number") for name in layout.wide)
-        return TableSchema(source=source, key=layout.schema_key, duplicate_rows="drop_identical",
-                           columns=(Column(region, "text"), Column(year, "integer"), *values))
+        return TableSchema(
+            source=source,
+            key=layout.schema_key,
+            duplicate_rows="drop_identical",
+            columns=(Column(region, "text"), Column(year, "integer"), *values),
+        )
     roles = layout.columns
     return TableSchema(
         source=source,
         key=layout.schema_key,
         duplicate_rows="drop_identical",
-        columns=(Column(region, "text"), Column(year, "integer"), Column(roles["variable"], "text"),
-                 Column(roles["label"], "text", required=False), Column(roles["value"], "number"),
-                 Column(roles["unit"], "text")),
-    )  # fmt: skip
+        columns=(
+            Column(region, "text"),
+            Column(year, "integer"),
+            Column(roles["variable"], "text"),
+            Column(roles["label"], "text", required=False),
+            Column(roles["value"], "number"),
+            Column(roles["unit"], "text"),
+        ),
+    )
 
 
 def parse(source: str, layout: TableLayout, path: Path, shown: str) -> ParsedTable:
@@ -61,27 +70,35 @@ def parse(source: str, layout: TableLayout, path: Path, shown: str) -> ParsedTab
     frame, roles = parsed.frame, layout.columns
     line = frame.index + 2
     if layout.wide:
-        long = frame.assign(_line=line).melt(id_vars=[roles["region"], roles["year"], "_line"],
-                                             value_vars=list(layout.wide), var_name="variable", value_name="value")  # fmt: skip
-        out = pd.DataFrame({
-            "region_label": long[roles["region"]],
-            "year": long[roles["year"]],
-            "variable": long["variable"],
-            "variable_label": long["variable"].map({k: v.get("label") for k, v in layout.wide.items()}),
-            "value": long["value"],
-            "published_unit": long["variable"].map({k: v.get("unit") for k, v in layout.wide.items()}),
-            "source_line": long["_line"],
-        })
+        long = frame.assign(_line=line).melt(
+            id_vars=[roles["region"], roles["year"], "_line"],
+            value_vars=list(layout.wide),
+            var_name="variable",
+            value_name="value",
+        )
+        out = pd.DataFrame(
+            {
+                "region_label": long[roles["region"]],
+                "year": long[roles["year"]],
+                "variable": long["variable"],
+                "variable_label": long["variable"].map({k: v.get("label") for k, v in layout.wide.items()}),
+                "value": long["value"],
+                "published_unit": long["variable"].map({k: v.get("unit") for k, v in layout.wide.items()}),
+                "source_line": long["_line"],
+            }
+        )
     else:
-        out = pd.DataFrame({
-            "region_label": frame[roles["region"]],
-            "year": frame[roles["year"]],
-            "variable": frame[roles["variable"]],
-            "variable_label": frame[roles["label"]] if roles["label"] in frame else None,
-            "value": frame[roles["value"]],
-            "published_unit": frame[roles["unit"]],
-            "source_line": line,
-        })
+        out = pd.DataFrame(
+            {
+                "region_label": frame[roles["region"]],
+                "year": frame[roles["year"]],
+                "variable": frame[roles["variable"]],
+                "variable_label": frame[roles["label"]] if roles["label"] in frame else None,
+                "value": frame[roles["value"]],
+                "published_unit": frame[roles["unit"]],
+                "source_line": line,
+            }
+        )
     out["source_file"] = shown
     parsed.frame = out[COLUMNS].astype({"source_line": "Int64"})
     return parsed
@@ -96,8 +113,18 @@ class StatisticalTable(Source):
 
     Options = StatisticalTableOptions
 
-    def __init__(self, name: str, title: str, citation: str, licence: str, base_url: str, mirror_folder: str,
-                 files: list[str], columns: dict[str, str], wide: dict | None = None):  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        citation: str,
+        licence: str,
+        base_url: str,
+        mirror_folder: str,
+        files: list[str],
+        columns: dict[str, str],
+        wide: dict | None = None,
+    ):
         self.name, self.title, self.citation, self.licence = name, title, citation, licence
         self.official_url = base_url
         self.mirror_folder = mirror_folder
@@ -115,17 +142,25 @@ class StatisticalTable(Source):
             ),
         )
 
-    def files(self, choice: DataSourceChoice, session: requests.Session, options: StatisticalTableOptions) -> Iterator[SourceFile]:
+    def mirror_path(self, file: str) -> str:
+        return f"{self.mirror_folder}/{file}"
+
+    def parse(self, path: Path, shown: str) -> ParsedTable:
+        return parse(self.name, self.layout, path, shown)
+
+    def files(
+        self, choice: DataSourceChoice, session: requests.Session, options: StatisticalTableOptions
+    ) -> Iterator[SourceFile]:
         base = (options.base_url or self.official_url).rstrip("/")
         for file in self.file_names:
             yield SourceFile(
                 self.tables[0].table,
-                partial(retrieve, self.name, f"{base}/{file}", f"{self.mirror_folder}/{file}", choice, session),
-                partial(parse, self.name, self.layout),
+                partial(retrieve, self.name, f"{base}/{file}", self.mirror_path(file), choice, session),
+                self.parse,
             )
 
     def mirror_files(self, mirror: Path) -> list[Path]:
-        return [mirror / self.mirror_folder / file for file in self.file_names]
+        return [mirror / self.mirror_path(file) for file in self.file_names]
 
     def summary(self, table: RawTable, frame) -> dict:
         units = frame.groupby("published_unit", dropna=False).size().rename("values").reset_index()

@@ -1,16 +1,21 @@
 """Read a rectangular source file (CSV, Excel, Stata) into one typed table, checking its schema.
 
-One code path for every format: pandas reads the file with no type guessing, then
-``conform`` types each declared column and reports the first offending row in terms a
-person can find in the file (line of a CSV, row of a sheet, observation of a .dta).
+One code path for every format: every cell is read as text (CSV by Arrow's parser, workbooks
+and Stata files by pandas), then ``conform`` types each declared column and reports the first
+offending row in terms a person can find in the file (line of a CSV, row of a sheet,
+observation of a .dta).
 """
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
 
 from .errors import SourceSchemaError
 
@@ -81,18 +86,85 @@ def parse_table(path: Path, display_name: str | None = None, *, schema: TableSch
     fmt = file_format(path)
     if path.stat().st_size == 0:
         raise SourceSchemaError(schema.source, shown, "the file is empty (0 bytes)")
-    try:
-        if fmt == "csv":
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=header_line - 1)
-        elif fmt == "excel":
-            raw = pd.read_excel(path, sheet_name=schema.excel_sheet or 0, dtype=object, keep_default_na=False)
-        else:
-            raw = pd.read_stata(path, convert_categoricals=False)
-    except pd.errors.EmptyDataError:
-        raise SourceSchemaError(schema.source, shown, "the file is empty (no header row)") from None
-    except ValueError as exc:
-        raise SourceSchemaError(schema.source, shown, f"cannot be read as {fmt}: {exc}") from exc
+    if fmt == "csv":
+        raw = read_csv_text(path, shown, schema.source, header_line)
+    else:
+        try:
+            if fmt == "excel":
+                raw = pd.read_excel(path, sheet_name=schema.excel_sheet or 0, dtype=object, keep_default_na=False)
+            else:
+                raw = pd.read_stata(path, convert_categoricals=False)
+        except ValueError as exc:
+            raise SourceSchemaError(schema.source, shown, f"cannot be read as {fmt}: {exc}") from exc
+        raw = _as_text(raw)
     return conform(_without_empty_unnamed_columns(raw, schema), schema, shown, fmt, header_line=header_line)
+
+
+def read_csv_text(path: Path, shown: str, source: str, header_line: int = 1) -> pd.DataFrame:
+    """Every cell of a CSV as text (typing is ``conform``'s job), read by Arrow's C++ parser.
+
+    Parsed on one thread so that Arrow can say on which line a row has too few or too many
+    fields; such a row stops the read with its line.
+    """
+    bad_rows: list = []
+
+    def reject(row) -> str:
+        bad_rows.append(row)
+        return "skip"
+
+    with path.open("rb") as handle:
+        for _ in range(header_line - 1):
+            handle.readline()
+        header = next(csv.reader([handle.readline().decode("utf-8-sig")]), [])
+    if not header:
+        raise SourceSchemaError(source, shown, "the file is empty (no header row)")
+    names = _unique_names(header)
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=header_line, column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=reject),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise SourceSchemaError(source, shown, f"cannot be read as CSV: {exc}") from exc
+    if bad_rows:
+        row = bad_rows[0]
+        raise SourceSchemaError(
+            source,
+            shown,
+            f"{row.actual_columns} fields where the header has {row.expected_columns}: {row.text[:80]!r}",
+            row=f"line {row.number}" if row.number else None,
+        )
+    return table.to_pandas()
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Header names as pandas would give them: blanks named ``Unnamed: i``, repeats suffixed ``.1``."""
+    names, seen = [], {}
+    for i, name in enumerate(header):
+        name = name.strip() or f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
+def _as_text(raw: pd.DataFrame) -> pd.DataFrame:
+    """A workbook's or Stata file's cells as text, so every format goes through the same typing."""
+    return pd.DataFrame(
+        {
+            c: raw[c]
+            .map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v), na_action=None)
+            .astype("str")
+            for c in raw.columns
+        }
+    )
 
 
 def _without_empty_unnamed_columns(raw: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
@@ -104,9 +176,7 @@ def _without_empty_unnamed_columns(raw: pd.DataFrame, schema: TableSchema) -> pd
 def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str, header_line: int = 1) -> ParsedTable:
     missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
     if missing:
-        raise SourceSchemaError(
-            schema.source, shown, f"required column(s) missing: {', '.join(missing)}", column=missing[0]
-        )
+        raise SourceSchemaError(schema.source, shown, f"required column(s) missing: {', '.join(missing)}", column=missing[0])
     if raw.empty:
         raise SourceSchemaError(schema.source, shown, "the file has a header but no data rows")
 
@@ -132,20 +202,24 @@ def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str, header
 
 
 def _missing_mask(values: pd.Series, tokens: frozenset[str]) -> pd.Series:
-    return values.isna() | values.astype(str).str.strip().isin(tokens)
+    return values.isna() | values.str.strip().isin(tokens)
 
 
 def _typed_column(values: pd.Series, kind: str, name: str, schema: TableSchema, shown: str, label) -> pd.Series:
     missing = _missing_mask(values, schema.missing_tokens)
+    present = values.mask(missing)
     if kind == "text":
-        return values.where(~missing).astype("string").str.strip()
-    numbers = pd.to_numeric(values.where(~missing).astype(object), errors="coerce").astype("float64")
-    bad = numbers.isna() & ~missing
-    if bad.any():
-        first = int(bad.idxmax())
-        raise SourceSchemaError(
-            schema.source, shown, f"non-numeric value {str(values.iloc[first])!r}", column=name, row=label(first)
-        )
+        return present.str.strip()
+    try:  # the fast path: Arrow casts the whole column in C++
+        numbers = pd.Series(pc.cast(pa.array(present), pa.float64()).to_numpy(zero_copy_only=False), index=values.index)
+    except pa.ArrowInvalid:  # a cell Arrow does not read as a number: find it, or read the column cell by cell
+        numbers = pd.to_numeric(present.str.strip().astype(object), errors="coerce").astype("float64")
+        bad = numbers.isna() & ~missing
+        if bad.any():
+            first = int(bad.idxmax())
+            raise SourceSchemaError(
+                schema.source, shown, f"non-numeric value {str(values.iloc[first])!r}", column=name, row=label(first)
+            ) from None
     if kind == "integer":
         fractional = numbers.notna() & (numbers % 1 != 0)
         if fractional.any():

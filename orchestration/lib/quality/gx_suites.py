@@ -28,8 +28,19 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 SAMPLE_ROWS = 5
 # Columns that let a person find an offending row: its key, and for raw tables the file and line.
-ROW_IDENTIFIERS = ("system_id", "economy_code", "geo_code", "province_code", "indicator_id", "indicator_code",
-                   "region_label", "variable", "year", "source_file", "source_line")  # fmt: skip
+ROW_IDENTIFIERS = (
+    "system_id",
+    "economy_code",
+    "geo_code",
+    "province_code",
+    "indicator_id",
+    "indicator_code",
+    "region_label",
+    "variable",
+    "year",
+    "source_file",
+    "source_line",
+)
 
 
 @dataclass(frozen=True)
@@ -88,11 +99,14 @@ def validate_frame(frame, suite: Suite, relation: str) -> dict[str, Any]:
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(batch_parameters={"dataframe": frame})
     identifiers = [c for c in ROW_IDENTIFIERS if c in frame.columns]
     expectations = ExpectationSuite(name=suite.name, expectations=suite.definition["expectations"])
-    validation = batch.validate(expectations, result_format={
-        "result_format": "SUMMARY",
-        "partial_unexpected_count": SAMPLE_ROWS,
-        "unexpected_index_column_names": identifiers,
-    })  # fmt: skip
+    validation = batch.validate(
+        expectations,
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": SAMPLE_ROWS,
+            "unexpected_index_column_names": identifiers,
+        },
+    )
     frames.delete_asset(asset.name)  # the frame is not kept alive by the context
     return {
         "suite": suite.name,

@@ -19,12 +19,14 @@ with inputs as (
 
 base_prices as (
 
-    select provinces.province_code, coalesce(own.price_index, parent.price_index) as base_price
+    select
+        provinces.province_code,
+        coalesce(own.price_index, parent.price_index) as base_price
     from {{ ref('china_provinces') }} as provinces
     left join inputs as own
-        on own.province_code = provinces.province_code and own.year = {{ base_year }}
+        on provinces.province_code = own.province_code and own.year = {{ base_year }}
     left join inputs as parent
-        on parent.province_code = provinces.split_from and parent.year = {{ base_year }}
+        on provinces.split_from = parent.province_code and parent.year = {{ base_year }}
 
 ),
 
@@ -39,24 +41,32 @@ real_investment as (
         min(inputs.year) over (partition by inputs.province_code) as start_year
     from inputs
     inner join base_prices using (province_code)
-    where inputs.year >= {{ base_year }}
-      and inputs.investment is not null
-      and inputs.price_index > 0
+    where
+        inputs.year >= {{ base_year }}
+        and inputs.investment is not null
+        and inputs.price_index > 0
 
 ),
 
 stock as (
 
     with recursive chain as (
-        select province_code, year, real_investment / {{ initial_ratio }} as capital_stock
+        select
+            province_code,
+            year,
+            real_investment / {{ initial_ratio }} as capital_stock
         from real_investment
         where year = start_year
         union all
-        select next_year.province_code, next_year.year, (1 - {{ delta }}) * chain.capital_stock + next_year.real_investment
+        select
+            next_year.province_code,
+            next_year.year,
+            (1 - {{ delta }}) * chain.capital_stock + next_year.real_investment
         from chain
         inner join real_investment as next_year
-            on next_year.province_code = chain.province_code and next_year.year = chain.year + 1
+            on chain.province_code = next_year.province_code and next_year.year = chain.year + 1
     )
+
     select * from chain
 
 )

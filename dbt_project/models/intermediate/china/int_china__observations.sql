@@ -1,12 +1,14 @@
 -- Provincial statistics cleaned against the seeds, with gdp_implied derived.
 -- Rules and the errors that stop the build: docs block china_cleaning (models/docs/methods.md).
-{%- set staged = "(select * from " ~ ref('stg_china__techme') ~ " union all select * from " ~ ref('stg_china__capital_stock') ~ ")" -%}
+{%- set staged = "(select * from " ~ ref('stg_china__techme')
+    ~ " union all select * from " ~ ref('stg_china__capital_stock') ~ ")" -%}
 {%- set labels = ref('china_region_labels') -%}
 {%- set units = ref('china_units') -%}
 {%- set corrections = ref('china_unit_corrections') -%}
 {%- set mapped -%}
-    (select s.*, regexp_replace(s.region_label, '\s', '', 'g') as clean_label, l.province_code, l.kind, coalesce(c.correct_unit, s.published_unit) as unit,
-            c.correct_unit is not null as unit_corrected, u.base_unit, u.factor
+    (select s.*, regexp_replace(s.region_label, '\s', '', 'g') as clean_label, l.province_code, l.kind,
+            coalesce(c.correct_unit, s.published_unit) as unit, c.correct_unit is not null as unit_corrected,
+            u.base_unit, u.factor
      from {{ staged }} s
      left join {{ labels }} l on l.label = regexp_replace(s.region_label, '\s', '', 'g')
      left join {{ corrections }} c on c.variable = s.variable and c.published_unit = s.published_unit
@@ -79,12 +81,14 @@ implied_gdp as (
         spending.source_line
     from harmonised as spending
     inner join harmonised as intensity
-        on intensity.source = spending.source
-       and intensity.unit_code = spending.unit_code
-       and intensity.year = spending.year
-       and intensity.variable = 'v4_ztr_qd_RD'
-    where spending.variable = 'v4_ztr_jf_RD'
-      and intensity.value > 0
+        on
+            spending.source = intensity.source
+            and spending.unit_code = intensity.unit_code
+            and spending.year = intensity.year
+            and intensity.variable = 'v4_ztr_qd_RD'
+    where
+        spending.variable = 'v4_ztr_jf_RD'
+        and intensity.value > 0
 
 )
 

@@ -5,9 +5,9 @@
 with economies as (
 
     select
-        economy_code     as geo_code,
-        economy_name     as geo_name,
-        'economies'      as geography,
+        economy_code as geo_code,
+        economy_name as geo_name,
+        'economies' as geography,
         region,
         'World Bank region' as region_scheme,
         income_group
@@ -19,10 +19,10 @@ with economies as (
 provinces as (
 
     select
-        province_code    as geo_code,
-        name_en          as geo_name,
-        'provinces'      as geography,
-        nbs_region       as region,
+        province_code as geo_code,
+        name_en as geo_name,
+        'provinces' as geography,
+        nbs_region as region,
         'NBS four regions' as region_scheme,
         cast(null as varchar) as income_group
     from {{ ref('china_provinces') }}

@@ -4,7 +4,8 @@
 -- publisher does not know, or a unit outside the World Bank's list.
 with economies as (
 
-    select geo_code from {{ ref('int_geographies') }} where geography = 'economies'
+    select geo_code from {{ ref('int_geographies') }}
+    where geography = 'economies'
 
 ),
 
@@ -49,7 +50,7 @@ gapminder as (
         end as geo_status
     from {{ ref('stg_gapminder__observations') }} as observations
     left join {{ ref('stg_gapminder__geo') }} as geo using (gapminder_geo)
-    left join economies on economies.geo_code = geo.iso3
+    left join economies on geo.iso3 = economies.geo_code
 
 ),
 
@@ -66,7 +67,7 @@ pwt as (
         cast(null as bigint) as source_line,
         case when economies.geo_code is null then 'outside_universe' else 'in_scope' end as geo_status
     from {{ ref('stg_pwt__observations') }} as observations
-    left join economies on economies.geo_code = observations.economy_code
+    left join economies on observations.economy_code = economies.geo_code
 
 ),
 

@@ -1,6 +1,9 @@
 -- The series the indicator systems need, stated once: every system indicator's own series,
 -- and the denominator of its transform where the transform is a ratio. Ingest computes the
 -- same set before dbt runs (orchestration/lib/indicator_systems.py; a test keeps them equal).
+-- A view: it always says what the seeds say now, even when only the seeds were reloaded.
+{{ config(materialized='view') }}
+
 with indicators as (
 
     select * from {{ ref('nqpf_indicators') }}
@@ -43,8 +46,8 @@ denominators as (
     inner join systems using (system_id)
     inner join transforms
         on
-            transforms.geography = systems.geography
-            and transforms.transform = indicators.transform
+            systems.geography = transforms.geography
+            and indicators.transform = transforms.transform
     where transforms.operation = 'ratio'
 
 )

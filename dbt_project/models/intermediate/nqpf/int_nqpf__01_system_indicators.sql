@@ -71,8 +71,9 @@ joined as (
     from indicators
     inner join systems using (system_id)
     inner join transforms
-        on transforms.geography = systems.geography
-       and transforms.transform = indicators.transform
+        on
+            systems.geography = transforms.geography
+            and indicators.transform = transforms.transform
 
 )
 

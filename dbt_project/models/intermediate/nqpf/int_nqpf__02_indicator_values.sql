@@ -20,13 +20,17 @@ with indicators as (
 
 observations as (
 
-    select * from {{ observations }} where geo_status = 'in_scope'
+    select * from {{ observations }}
+    where geo_status = 'in_scope'
 
 ),
 
 units as (
 
-    select geo_code, geography from {{ ref('int_geographies') }}
+    select
+        geo_code,
+        geography
+    from {{ ref('int_geographies') }}
 
 ),
 
@@ -40,11 +44,13 @@ published as (
         observations.value as raw_value
     from indicators
     inner join observations
-        on observations.source = indicators.source
-       and observations.indicator_code = indicators.indicator_code
+        on
+            indicators.source = observations.source
+            and indicators.indicator_code = observations.indicator_code
     inner join units
-        on units.geo_code = observations.geo_code
-       and units.geography = indicators.geography
+        on
+            observations.geo_code = units.geo_code
+            and indicators.geography = units.geography
 
 ),
 
@@ -58,11 +64,12 @@ with_denominator as (
     from published
     inner join indicators using (system_id, indicator_id)
     left join observations as denominators
-        on indicators.operation = 'ratio'
-       and denominators.source = indicators.denominator_source
-       and denominators.indicator_code = indicators.denominator_code
-       and denominators.geo_code = published.geo_code
-       and denominators.year = published.year
+        on
+            indicators.operation = 'ratio'
+            and indicators.denominator_source = denominators.source
+            and indicators.denominator_code = denominators.indicator_code
+            and published.geo_code = denominators.geo_code
+            and published.year = denominators.year
 
 ),
 

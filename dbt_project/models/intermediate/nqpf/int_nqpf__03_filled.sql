@@ -16,7 +16,10 @@ values as (
 
 units as (
 
-    select geo_code, geography from {{ ref('int_geographies') }}
+    select
+        geo_code,
+        geography
+    from {{ ref('int_geographies') }}
 
 ),
 
@@ -38,13 +41,10 @@ grid as (
         indicators.system_id,
         indicators.indicator_id,
         units.geo_code,
-        grid_years.year
+        cast(unnest(range(indicators.window_start, grid_end.last_year + 1)) as integer) as year
     from indicators
     inner join grid_end using (system_id)
-    inner join units on units.geography = indicators.geography
-    cross join lateral (
-        select cast(unnest(range(indicators.window_start, grid_end.last_year + 1)) as integer) as year
-    ) as grid_years
+    inner join units on indicators.geography = units.geography
 
 ),
 
@@ -64,10 +64,11 @@ timeline as (
         values.drop_reason
     from grid
     full outer join values
-        on values.system_id = grid.system_id
-       and values.indicator_id = grid.indicator_id
-       and values.geo_code = grid.geo_code
-       and values.year = grid.year
+        on
+            grid.system_id = values.system_id
+            and grid.indicator_id = values.indicator_id
+            and grid.geo_code = values.geo_code
+            and grid.year = values.year
 
 ),
 
@@ -81,8 +82,12 @@ neighbours as (
         first_value(indicator_value ignore nulls) over now_or_after as next_value
     from timeline
     window
-        before_or_now as (partition by system_id, indicator_id, geo_code order by year rows between unbounded preceding and current row),
-        now_or_after as (partition by system_id, indicator_id, geo_code order by year rows between current row and unbounded following)
+        before_or_now as (
+            partition by system_id, indicator_id, geo_code order by year rows between unbounded preceding and current row
+        ),
+        now_or_after as (
+            partition by system_id, indicator_id, geo_code order by year rows between current row and unbounded following
+        )
 
 ),
 
@@ -100,12 +105,15 @@ filled as (
         case
             when neighbours.indicator_value is not null then 'observed'
             when neighbours.raw_value is not null then null  -- published but unusable: not filled over
-            when neighbours.previous_year is not null and neighbours.next_year is not null
-                 and neighbours.next_year - neighbours.previous_year - 1 <= indicators.max_gap_years then 'interpolated'
-            when neighbours.previous_year is not null and neighbours.next_year is null
-                 and neighbours.year - neighbours.previous_year <= indicators.max_extrapolation_years then 'extrapolated'
-            when neighbours.next_year is not null and neighbours.previous_year is null
-                 and neighbours.next_year - neighbours.year <= indicators.max_extrapolation_years then 'extrapolated'
+            when
+                neighbours.previous_year is not null and neighbours.next_year is not null
+                and neighbours.next_year - neighbours.previous_year - 1 <= indicators.max_gap_years then 'interpolated'
+            when
+                neighbours.previous_year is not null and neighbours.next_year is null
+                and neighbours.year - neighbours.previous_year <= indicators.max_extrapolation_years then 'extrapolated'
+            when
+                neighbours.next_year is not null and neighbours.previous_year is null
+                and neighbours.next_year - neighbours.year <= indicators.max_extrapolation_years then 'extrapolated'
         end as fill_method,
         neighbours.previous_year,
         neighbours.previous_value,
@@ -131,8 +139,10 @@ final as (
         fill_method,
         case fill_method
             when 'observed' then indicator_value
-            when 'interpolated' then previous_value
-                + (next_value - previous_value) * (year - previous_year) / (next_year - previous_year)
+            when 'interpolated'
+                then
+                    previous_value
+                    + (next_value - previous_value) * (year - previous_year) / (next_year - previous_year)
             when 'extrapolated' then coalesce(previous_value, next_value)
         end as filled_value
     from filled

@@ -24,7 +24,11 @@ filled as (
 
 in_use as (
 
-    select system_id, indicator_id from {{ ref('int_nqpf__04_indicator_status') }} where status = 'in use'
+    select
+        system_id,
+        indicator_id
+    from {{ ref('int_nqpf__04_indicator_status') }}
+    where status = 'in use'
 
 ),
 
@@ -51,7 +55,7 @@ qualification as (
         availability.geo_code,
         availability.year,
         count(*) = 3
-            and bool_and(availability.indicators_with_value >= systems.min_share_per_element * availability.indicators_in_use - 1e-9)
+        and bool_and(availability.indicators_with_value >= systems.min_share_per_element * availability.indicators_in_use - 1e-9)
             as qualifies
     from availability
     inner join {{ ref('nqpf_systems') }} as systems using (system_id)
@@ -61,9 +65,22 @@ qualification as (
 
 qualifying_per_year as (
 
-    select system_id, year, count(*) filter (where qualifies) as qualifying_units
+    select
+        system_id,
+        year,
+        count(*) filter (where qualifies) as qualifying_units
     from qualification
     group by system_id, year
+
+),
+
+best_year as (
+
+    select
+        system_id,
+        max(qualifying_units) as qualifying_units
+    from qualifying_per_year
+    group by system_id
 
 ),
 
@@ -79,9 +96,7 @@ window_end as (
         ) as window_end
     from qualifying_per_year as per_year
     inner join {{ ref('nqpf_systems') }} as systems using (system_id)
-    inner join (
-        select system_id, max(qualifying_units) as qualifying_units from qualifying_per_year group by system_id
-    ) as best using (system_id)
+    inner join best_year as best using (system_id)
     group by per_year.system_id
 
 ),

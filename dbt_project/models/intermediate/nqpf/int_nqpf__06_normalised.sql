@@ -21,9 +21,10 @@ sample_values as (
     inner join {{ ref('int_nqpf__05_sample') }} as sample using (system_id, geo_code, year)
     inner join indicators using (system_id, indicator_id)
     inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
-    where sample.in_index
-      and status.status = 'in use'
-      and filled.filled_value is not null
+    where
+        sample.in_index
+        and status.status = 'in use'
+        and filled.filled_value is not null
 
 ),
 
@@ -52,7 +53,9 @@ normalised as (
         -- least(1, ...) only absorbs rounding: shift + (1 - shift) * 1 can come out as 1 + 2e-16
         least(1.0, case
             when max_value = min_value then 1.0
-            when direction = '+' then normalisation_shift + (1 - normalisation_shift) * (value - min_value) / (max_value - min_value)
+            when
+                direction = '+'
+                then normalisation_shift + (1 - normalisation_shift) * (value - min_value) / (max_value - min_value)
             else normalisation_shift + (1 - normalisation_shift) * (max_value - value) / (max_value - min_value)
         end) as normalised_value
     from ranges

@@ -4,7 +4,10 @@
 -- geos without an ISO3 code, and units outside the World Bank's list (e.g. Taiwan in PWT).
 with used as (
 
-    select distinct source, indicator_code from {{ ref('int_nqpf__00_required_series') }}
+    select distinct
+        source,
+        indicator_code
+    from {{ ref('int_nqpf__00_required_series') }}
 
 ),
 

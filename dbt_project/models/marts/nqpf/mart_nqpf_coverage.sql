@@ -12,7 +12,11 @@ with filled as (
 
 years_in_index as (
 
-    select system_id, geo_code, count(*) filter (where in_index) as years_in_index, count(*) as years_in_window
+    select
+        system_id,
+        geo_code,
+        count(*) filter (where in_index) as years_in_index,
+        count(*) as years_in_window
     from {{ ref('int_nqpf__05_sample') }}
     where in_window
     group by system_id, geo_code

@@ -3,19 +3,33 @@
 -- variation. Formulas: docs block nqpf_disparities (models/docs/methods.md).
 with index as (
 
-    select nqpf.system_id, nqpf.year, nqpf.geo_code, geographies.region,
-           nqpf.nqpf_index, nqpf.laborers_score, nqpf.instruments_score, nqpf.subjects_score
+    select
+        nqpf.system_id,
+        nqpf.year,
+        nqpf.geo_code,
+        geographies.region,
+        nqpf.nqpf_index,
+        nqpf.laborers_score,
+        nqpf.instruments_score,
+        nqpf.subjects_score
     from {{ ref('mart_nqpf_index') }} as nqpf
     inner join {{ ref('nqpf_systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
-        on geographies.geo_code = nqpf.geo_code
-       and geographies.geography = systems.geography
+        on
+            nqpf.geo_code = geographies.geo_code
+            and systems.geography = geographies.geography
 
 ),
 
 measured as (
 
-    select system_id, year, geo_code, region, measure, y
+    select
+        system_id,
+        year,
+        geo_code,
+        region,
+        measure,
+        y
     from index
     unpivot (y for measure in (nqpf_index, laborers_score, instruments_score, subjects_score))
 
@@ -23,7 +37,13 @@ measured as (
 
 overall as (
 
-    select system_id, year, measure, count(*) as n, avg(y) as mu, stddev_pop(y) as sd
+    select
+        system_id,
+        year,
+        measure,
+        count(*) as n,
+        avg(y) as mu,
+        stddev_pop(y) as sd
     from measured
     group by system_id, year, measure
 
@@ -31,7 +51,9 @@ overall as (
 
 with_region_mean as (
 
-    select *, avg(y) over (partition by system_id, year, measure, region) as region_mean
+    select
+        *,
+        avg(y) over (partition by system_id, year, measure, region) as region_mean
     from measured
 
 ),
@@ -39,7 +61,10 @@ with_region_mean as (
 regions as (
 
     select
-        with_region_mean.system_id, with_region_mean.year, with_region_mean.measure, with_region_mean.region,
+        with_region_mean.system_id,
+        with_region_mean.year,
+        with_region_mean.measure,
+        with_region_mean.region,
         count(*) as n_j,
         avg(with_region_mean.y) as mu_j,
         count(*) / any_value(overall.n) as p_j,
@@ -54,7 +79,9 @@ regions as (
 pairs as (
 
     select
-        a.system_id, a.year, a.measure,
+        a.system_id,
+        a.year,
+        a.measure,
         a.region as region_a,
         b.region as region_b,
         sum(abs(a.y - b.y)) as sum_abs,
@@ -62,7 +89,7 @@ pairs as (
         sum(greatest(b.y - a.y, 0)) as sum_b_above_a
     from measured as a
     inner join measured as b
-        on b.system_id = a.system_id and b.year = a.year and b.measure = a.measure
+        on a.system_id = b.system_id and a.year = b.year and a.measure = b.measure
     group by a.system_id, a.year, a.measure, a.region, b.region
 
 ),
@@ -71,28 +98,40 @@ region_pairs as (
 
     select
         pairs.*,
-        ra.n_j as n_a, ra.mu_j as mu_a, ra.p_j as p_a, ra.s_j as s_a,
-        rb.n_j as n_b, rb.mu_j as mu_b, rb.p_j as p_b, rb.s_j as s_b
+        ra.n_j as n_a,
+        ra.mu_j as mu_a,
+        ra.p_j as p_a,
+        ra.s_j as s_a,
+        rb.n_j as n_b,
+        rb.mu_j as mu_b,
+        rb.p_j as p_b,
+        rb.s_j as s_b
     from pairs
     inner join regions as ra
-        on ra.system_id = pairs.system_id and ra.year = pairs.year and ra.measure = pairs.measure and ra.region = pairs.region_a
+        on pairs.system_id = ra.system_id and pairs.year = ra.year and pairs.measure = ra.measure and pairs.region_a = ra.region
     inner join regions as rb
-        on rb.system_id = pairs.system_id and rb.year = pairs.year and rb.measure = pairs.measure and rb.region = pairs.region_b
+        on pairs.system_id = rb.system_id and pairs.year = rb.year and pairs.measure = rb.measure and pairs.region_b = rb.region
 
 ),
 
 dagum as (
 
     select
-        system_id, year, measure,
+        system_id,
+        year,
+        measure,
         sum(sum_abs / (2 * n_a * n_a * mu_a) * p_a * s_a) filter (where region_a = region_b) as gini_within,
         -- each unordered pair of regions once, oriented so that region a has the higher mean
-        sum(sum_abs / (n_a * n_b * (mu_a + mu_b)) * (p_a * s_b + p_b * s_a)
-            * (sum_a_above_b - sum_b_above_a) / nullif(sum_a_above_b + sum_b_above_a, 0))
-            filter (where region_a <> region_b and (mu_a > mu_b or (mu_a = mu_b and region_a > region_b))) as gini_between,
-        sum(sum_abs / (n_a * n_b * (mu_a + mu_b)) * (p_a * s_b + p_b * s_a)
-            * (1 - coalesce((sum_a_above_b - sum_b_above_a) / nullif(sum_a_above_b + sum_b_above_a, 0), 0)))
-            filter (where region_a <> region_b and (mu_a > mu_b or (mu_a = mu_b and region_a > region_b))) as gini_transvariation,
+        sum(
+            sum_abs / (n_a * n_b * (mu_a + mu_b)) * (p_a * s_b + p_b * s_a)
+            * (sum_a_above_b - sum_b_above_a) / nullif(sum_a_above_b + sum_b_above_a, 0)
+        )
+        filter (where region_a <> region_b and (mu_a > mu_b or (mu_a = mu_b and region_a > region_b))) as gini_between,
+        sum(
+            sum_abs / (n_a * n_b * (mu_a + mu_b)) * (p_a * s_b + p_b * s_a)
+            * (1 - coalesce((sum_a_above_b - sum_b_above_a) / nullif(sum_a_above_b + sum_b_above_a, 0), 0))
+        )
+        filter (where region_a <> region_b and (mu_a > mu_b or (mu_a = mu_b and region_a > region_b))) as gini_transvariation,
         sum(sum_abs) as sum_abs_all
     from region_pairs
     group by system_id, year, measure
@@ -102,9 +141,11 @@ dagum as (
 theil as (
 
     select
-        system_id, year, measure,
-        sum(s_j * theil_j) as theil_within,
-        sum(s_j * ln(mu_j / overall.mu)) as theil_between,
+        system_id,
+        year,
+        measure,
+        sum(regions.s_j * regions.theil_j) as theil_within,
+        sum(regions.s_j * ln(regions.mu_j / overall.mu)) as theil_between,
         count(*) as regions
     from regions
     inner join overall using (system_id, year, measure)
@@ -114,8 +155,11 @@ theil as (
 
 theil_total as (
 
-    select measured.system_id, measured.year, measured.measure,
-           avg(measured.y / overall.mu * ln(measured.y / overall.mu)) as theil
+    select
+        measured.system_id,
+        measured.year,
+        measured.measure,
+        avg(measured.y / overall.mu * ln(measured.y / overall.mu)) as theil
     from measured
     inner join overall using (system_id, year, measure)
     group by measured.system_id, measured.year, measured.measure

@@ -8,7 +8,10 @@ with normalised as (
 
 weights as (
 
-    select system_id, indicator_id, weight_in_element
+    select
+        system_id,
+        indicator_id,
+        weight_in_element
     from {{ ref('mart_nqpf_indicator_weights') }}
     where status = 'in use'
 
@@ -16,7 +19,10 @@ weights as (
 
 indicators_per_element as (
 
-    select system_id, element, count(*) as indicators_in_element
+    select
+        system_id,
+        element,
+        count(*) as indicators_in_element
     from {{ ref('mart_nqpf_indicator_weights') }}
     where status = 'in use'
     group by system_id, element

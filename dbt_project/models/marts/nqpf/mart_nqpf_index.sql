@@ -9,7 +9,10 @@ with normalised as (
 
 weights as (
 
-    select system_id, indicator_id, weight_in_system
+    select
+        system_id,
+        indicator_id,
+        weight_in_system
     from {{ ref('mart_nqpf_indicator_weights') }}
     where status = 'in use'
 
@@ -76,7 +79,7 @@ coupling as (
     select
         *,
         cbrt(laborers_score * instruments_score * subjects_score)
-            / ((laborers_score + instruments_score + subjects_score) / 3) as coupling_degree,
+        / ((laborers_score + instruments_score + subjects_score) / 3) as coupling_degree,
         (laborers_score + instruments_score + subjects_score) / 3 as coordination_index
     from elements
 
@@ -106,10 +109,12 @@ ranked as (
 
     select
         combined.*,
-        rank() over (partition by system_id, year order by nqpf_index desc) as nqpf_rank,
-        rank() over (partition by system_id, year order by topsis_closeness desc) as topsis_rank,
+        rank() over (partition by combined.system_id, combined.year order by combined.nqpf_index desc) as nqpf_rank,
+        rank() over (partition by combined.system_id, combined.year order by combined.topsis_closeness desc) as topsis_rank,
         case
-            when lag(year) over by_unit = year - 1 then nqpf_index / lag(nqpf_index) over by_unit - 1
+            when
+                lag(combined.year) over by_unit = combined.year - 1
+                then combined.nqpf_index / lag(combined.nqpf_index) over by_unit - 1
         end as nqpf_index_growth
     from combined
     window by_unit as (partition by system_id, geo_code order by year)
@@ -140,12 +145,16 @@ final as (
     from ranked
     inner join {{ ref('nqpf_systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
-        on geographies.geo_code = ranked.geo_code
-       and geographies.geography = systems.geography
+        on
+            ranked.geo_code = geographies.geo_code
+            and systems.geography = geographies.geography
     left join {{ ref('nqpf_coordination_classes') }} as classes
-        on ranked.coupling_coordination >= classes.lower_bound
-       and (ranked.coupling_coordination < classes.upper_bound
-            or (classes.upper_bound = 1 and ranked.coupling_coordination <= 1))
+        on
+            ranked.coupling_coordination >= classes.lower_bound
+            and (
+                ranked.coupling_coordination < classes.upper_bound
+                or (classes.upper_bound = 1 and ranked.coupling_coordination <= 1)
+            )
 
 )
 

@@ -36,7 +36,11 @@ entropy as (
 
 ranges as (
 
-    select system_id, indicator_id, min(value) as min_value, max(value) as max_value
+    select
+        system_id,
+        indicator_id,
+        min(value) as min_value,
+        max(value) as max_value
     from normalised
     group by system_id, indicator_id
 

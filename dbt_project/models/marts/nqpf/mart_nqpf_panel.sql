@@ -36,8 +36,9 @@ final as (
     inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (system_id, indicator_id)
     inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
     left join {{ ref('int_nqpf__06_normalised') }} as normalised using (system_id, indicator_id, geo_code, year)
-    where sample.in_window
-      and status.status = 'in use'
+    where
+        sample.in_window
+        and status.status = 'in use'
 
 )
 

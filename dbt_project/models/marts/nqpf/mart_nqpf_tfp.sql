@@ -32,11 +32,13 @@ final as (
         levels.tfp_share_of_output_growth_5y
     from index
     left join {{ ref('mart_tfp_growth_accounting') }} as growth
-        on growth.economy_code = index.geo_code
-       and growth.year = index.year
+        on
+            index.geo_code = growth.economy_code
+            and index.year = growth.year
     left join {{ ref('mart_tfp_levels') }} as levels
-        on levels.economy_code = index.geo_code
-       and levels.year = index.year
+        on
+            index.geo_code = levels.economy_code
+            and index.year = levels.year
 
 )
 

@@ -22,17 +22,18 @@ paired_with_previous_year as (
 
     select
         current_year.*,
-        previous_year.real_gdp                 as previous_real_gdp,
-        previous_year.capital_services         as previous_capital_services,
+        previous_year.real_gdp as previous_real_gdp,
+        previous_year.capital_services as previous_capital_services,
         previous_year.persons_engaged_millions as previous_persons_engaged_millions,
-        previous_year.hours_worked_millions    as previous_hours_worked_millions,
-        previous_year.human_capital_index      as previous_human_capital_index,
-        previous_year.labour_share             as previous_labour_share,
-        previous_year.pwt_tfp_index            as previous_pwt_tfp_index
+        previous_year.hours_worked_millions as previous_hours_worked_millions,
+        previous_year.human_capital_index as previous_human_capital_index,
+        previous_year.labour_share as previous_labour_share,
+        previous_year.pwt_tfp_index as previous_pwt_tfp_index
     from economy_years as current_year
     inner join economy_years as previous_year
-        on previous_year.economy_code = current_year.economy_code
-       and previous_year.year = current_year.year - 1
+        on
+            current_year.economy_code = previous_year.economy_code
+            and previous_year.year = current_year.year - 1
 
 ),
 

@@ -4,7 +4,11 @@
 
 with economy_years as (
 
-    select economy_code, economy_name, year, rtfpna as pwt_tfp_index
+    select
+        economy_code,
+        economy_name,
+        year,
+        rtfpna as pwt_tfp_index
     from {{ ref('stg_pwt__economy_years') }}
     where has_growth_accounting_inputs
 
@@ -23,19 +27,33 @@ with_growth as (
 
 ),
 
-segment_starts as (
+with_previous_year as (
 
     select
         *,
-        case
-            when tfp_growth is null
-              or lag(tfp_growth) over by_economy is null
-              or labour_basis is distinct from lag(labour_basis) over by_economy
-              or year - lag(year) over by_economy <> 1
-            then 1 else 0
-        end as starts_segment
+        lag(tfp_growth) over by_economy as previous_tfp_growth,
+        lag(labour_basis) over by_economy as previous_labour_basis,
+        lag(year) over by_economy as previous_year
     from with_growth
     window by_economy as (partition by economy_code order by year)
+
+),
+
+segment_starts as (
+
+    -- a year without TFP growth, after a gap or on another labour basis starts a new chain
+    select
+        *,
+        case
+            when
+                tfp_growth is null
+                or previous_tfp_growth is null
+                or coalesce(labour_basis, '') != coalesce(previous_labour_basis, '')
+                or year - previous_year != 1
+                then 1
+            else 0
+        end as starts_segment
+    from with_previous_year
 
 ),
 
@@ -83,11 +101,13 @@ levels as (
         case
             when not base.has_base_year then null
             when rows.year = {{ base_year }} then coalesce(base.backward_labour_basis, base.forward_labour_basis)
-            when rows.year > {{ base_year }}
-                 and rows.tfp_growth is not null
-                 and rows.segment_id = base.forward_segment_id then base.forward_labour_basis
-            when rows.year < {{ base_year }}
-                 and rows.next_segment_id = base.backward_segment_id then base.backward_labour_basis
+            when
+                rows.year > {{ base_year }}
+                and rows.tfp_growth is not null
+                and rows.segment_id = base.forward_segment_id then base.forward_labour_basis
+            when
+                rows.year < {{ base_year }}
+                and rows.next_segment_id = base.backward_segment_id then base.backward_labour_basis
         end as index_labour_basis,
         base.base_cumulative_tfp_growth,
         base.base_pwt_tfp_index
@@ -133,9 +153,9 @@ final as (
         case when n_10y = 10 and one_segment_10y then avg_tfp_10y end as tfp_growth_avg_10y,
         case when n_5y = 5 and one_segment_5y then avg_output_5y end as output_growth_avg_5y,
         case when n_10y = 10 and one_segment_10y then avg_output_10y end as output_growth_avg_10y,
-        case when n_5y = 5 and one_segment_5y and avg_output_5y <> 0 then avg_tfp_5y / avg_output_5y end
+        case when n_5y = 5 and one_segment_5y and avg_output_5y != 0 then avg_tfp_5y / avg_output_5y end
             as tfp_share_of_output_growth_5y,
-        case when n_10y = 10 and one_segment_10y and avg_output_10y <> 0 then avg_tfp_10y / avg_output_10y end
+        case when n_10y = 10 and one_segment_10y and avg_output_10y != 0 then avg_tfp_10y / avg_output_10y end
             as tfp_share_of_output_growth_10y
     from windows
 

@@ -98,8 +98,12 @@ def _page(url: str, params: dict[str, Any], session: requests.Session, settings:
         if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "message" in payload[0]:
             messages = "; ".join(f"{m.get('key')}: {m.get('value')}" for m in payload[0]["message"])
             raise SourceUnavailableError(f"{SOURCE}: {response.url} refused the request: {messages}")
-        if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], dict)
-                and {"page", "pages", "total"} <= payload[0].keys()):
+        if not (
+            isinstance(payload, list)
+            and len(payload) == 2
+            and isinstance(payload[0], dict)
+            and {"page", "pages", "total"} <= payload[0].keys()
+        ):
             raise _RetryablePageError(f"page {params['page']} is not [meta, rows] as the API v2 sends")
         return payload
 
@@ -148,34 +152,48 @@ def parse_indicator(path: Path, shown: str, code: str) -> ParsedTable:
     for page_number, (meta, rows) in enumerate(payloads, start=1):
         for position, row in enumerate(rows or [], start=1):
             if row["indicator"]["id"] != code:
-                raise SourceSchemaError(SOURCE, shown, f"holds indicator {row['indicator']['id']!r}, expected {code!r}",
-                                        column="indicator.id", row=f"page {page_number} row {position}")
+                raise SourceSchemaError(
+                    SOURCE,
+                    shown,
+                    f"holds indicator {row['indicator']['id']!r}, expected {code!r}",
+                    column="indicator.id",
+                    row=f"page {page_number} row {position}",
+                )
             try:
                 year = int(row["date"])
             except (TypeError, ValueError):
-                raise SourceSchemaError(SOURCE, shown, f"non-integer year {row['date']!r}", column="date",
-                                        row=f"page {page_number} row {position}") from None
+                raise SourceSchemaError(
+                    SOURCE, shown, f"non-integer year {row['date']!r}", column="date", row=f"page {page_number} row {position}"
+                ) from None
             value = row["value"]
             if value is not None and not isinstance(value, int | float):
-                raise SourceSchemaError(SOURCE, shown, f"non-numeric value {value!r}", column="value",
-                                        row=f"page {page_number} row {position}")
-            records.append({
-                "indicator_code": code,
-                "economy_code": row.get("countryiso3code") or row["country"]["id"],
-                "economy_name": row["country"]["value"],
-                "year": year,
-                "value": None if value is None else float(value),
-                "layout": "api",
-                "vintage": meta.get("lastupdated"),
-                "source_file": f"{shown}?page={page_number}",
-                "source_line": position,
-            })
+                raise SourceSchemaError(
+                    SOURCE, shown, f"non-numeric value {value!r}", column="value", row=f"page {page_number} row {position}"
+                )
+            records.append(
+                {
+                    "indicator_code": code,
+                    "economy_code": row.get("countryiso3code") or row["country"]["id"],
+                    "economy_name": row["country"]["value"],
+                    "year": year,
+                    "value": None if value is None else float(value),
+                    "layout": "api",
+                    "vintage": meta.get("lastupdated"),
+                    "source_file": f"{shown}?page={page_number}",
+                    "source_line": position,
+                }
+            )
     frame = pd.DataFrame.from_records(records, columns=OBSERVATION_COLUMNS)
     repeated = frame.duplicated(["economy_code", "year"], keep="first")
     if repeated.any():
         first = frame[repeated].iloc[0]
-        raise SourceSchemaError(SOURCE, shown, f"duplicated key (economy_code={first.economy_code}, year={first.year})",
-                                column="countryiso3code, date", row=f"{first.source_file} row {first.source_line}")
+        raise SourceSchemaError(
+            SOURCE,
+            shown,
+            f"duplicated key (economy_code={first.economy_code}, year={first.year})",
+            column="countryiso3code, date",
+            row=f"{first.source_file} row {first.source_line}",
+        )
     return ParsedTable(frame.astype({"year": "Int64", "value": "float64", "source_line": "Int64"}))
 
 
@@ -188,12 +206,16 @@ def parse_economies(path: Path, shown: str) -> ParsedTable:
             region = (row.get("region") or {}).get("value")
             income = (row.get("incomeLevel") or {}).get("value")
             is_aggregate = region == "Aggregates"
-            records.append({
-                "economy_code": row["id"],
-                "economy_name": row["name"],
-                "region": None if is_aggregate or not region else region.strip(),
-                "income_group": None if is_aggregate or income in (None, "", "Not classified", "Aggregates") else income.strip(),
-                "vintage": meta.get("lastupdated"),
-                "source_file": shown,
-            })
+            records.append(
+                {
+                    "economy_code": row["id"],
+                    "economy_name": row["name"],
+                    "region": None if is_aggregate or not region else region.strip(),
+                    "income_group": None
+                    if is_aggregate or income in (None, "", "Not classified", "Aggregates")
+                    else income.strip(),
+                    "vintage": meta.get("lastupdated"),
+                    "source_file": shown,
+                }
+            )
     return ParsedTable(pd.DataFrame.from_records(records, columns=ECONOMY_COLUMNS))

@@ -16,13 +16,28 @@ from ..errors import SourceSchemaError, SourceUnavailableError
 from ..tables import WORLD_BANK_MISSING, Column, ParsedTable, TableSchema, parse_table
 
 SOURCE = "wdi"
-OBSERVATION_COLUMNS = ["indicator_code", "economy_code", "economy_name", "year", "value", "layout", "vintage", "source_file", "source_line"]
+OBSERVATION_COLUMNS = [
+    "indicator_code",
+    "economy_code",
+    "economy_name",
+    "year",
+    "value",
+    "layout",
+    "vintage",
+    "source_file",
+    "source_line",
+]
 ECONOMY_COLUMNS = ["economy_code", "economy_name", "region", "income_group", "vintage", "source_file"]
 
 LONG_SCHEMA = TableSchema(
     source=SOURCE,
     key=("Country Code", "Year"),
-    columns=(Column("Country Name", "text"), Column("Country Code", "text"), Column("Year", "integer"), Column("Value", "number")),
+    columns=(
+        Column("Country Name", "text"),
+        Column("Country Code", "text"),
+        Column("Year", "integer"),
+        Column("Value", "number"),
+    ),
     missing_tokens=WORLD_BANK_MISSING,
     duplicate_rows="drop_identical",
 )
@@ -38,8 +53,13 @@ BULK_SCHEMA = TableSchema(
 METADATA_SCHEMA = TableSchema(
     source=SOURCE,
     key=("Country Code",),
-    columns=(Column("Country Code", "text"), Column("Region", "text"), Column("IncomeGroup", "text"),
-             Column("TableName", "text"), Column("SpecialNotes", "text", required=False)),
+    columns=(
+        Column("Country Code", "text"),
+        Column("Region", "text"),
+        Column("IncomeGroup", "text"),
+        Column("TableName", "text"),
+        Column("SpecialNotes", "text", required=False),
+    ),
 )
 YEAR = re.compile(r"^\d{4}$")
 
@@ -52,6 +72,7 @@ class MirrorFile:
 
 
 # ---------------------------------------------------------------- the mirror's two layouts
+
 
 def locate(code: str, mirror: Path) -> MirrorFile:
     """The file to read for ``code``: the newer of the long and the bulk layout."""
@@ -97,6 +118,7 @@ def _datahub_vintage(mirror: Path, code: str) -> str | None:
 
 # ---------------------------------------------------------------- parsers
 
+
 def bulk_preamble(path: Path) -> tuple[int | None, dict[str, str]]:
     """Line number of the header row (1-based) and the preamble's key-value pairs."""
     facts: dict[str, str] = {}
@@ -117,17 +139,19 @@ def parse_long(path: Path, shown: str, code: str, vintage: str | None) -> Parsed
     table = parse_table(path, shown, schema=LONG_SCHEMA)
     frame = table.frame
     return ParsedTable(
-        pd.DataFrame({
-            "indicator_code": code,
-            "economy_code": frame["Country Code"],
-            "economy_name": frame["Country Name"],
-            "year": frame["Year"],
-            "value": frame["Value"],
-            "layout": "long",
-            "vintage": vintage,
-            "source_file": shown,
-            "source_line": frame.index + 2,
-        })[OBSERVATION_COLUMNS],
+        pd.DataFrame(
+            {
+                "indicator_code": code,
+                "economy_code": frame["Country Code"],
+                "economy_name": frame["Country Name"],
+                "year": frame["Year"],
+                "value": frame["Value"],
+                "layout": "long",
+                "vintage": vintage,
+                "source_file": shown,
+                "source_line": frame.index + 2,
+            }
+        )[OBSERVATION_COLUMNS],
         dropped_duplicates=table.dropped_duplicates,
     )
 
@@ -136,31 +160,38 @@ def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
     """The World Bank's wide CSV: a preamble, then one row per economy and one column per year."""
     header_line, facts = bulk_preamble(path)
     if header_line is None:
-        raise SourceSchemaError(SOURCE, shown, "no header row (\"Country Name\",...) found: the file holds only its preamble")
+        raise SourceSchemaError(SOURCE, shown, 'no header row ("Country Name",...) found: the file holds only its preamble')
     table = parse_table(path, shown, schema=BULK_SCHEMA, header_line=header_line)
     frame = table.frame
     wrong = frame["Indicator Code"].ne(code)
     if wrong.any():
         first = int(wrong.idxmax())
-        raise SourceSchemaError(SOURCE, shown, f"holds {frame.at[first, 'Indicator Code']!r}, expected {code!r}",
-                                column="Indicator Code", row=f"row {first + 1} (line {header_line + first + 1})")
+        raise SourceSchemaError(
+            SOURCE,
+            shown,
+            f"holds {frame.at[first, 'Indicator Code']!r}, expected {code!r}",
+            column="Indicator Code",
+            row=f"row {first + 1} (line {header_line + first + 1})",
+        )
     years = [c for c in frame.columns if YEAR.match(str(c))]
     if not years:
         raise SourceSchemaError(SOURCE, shown, "no year columns (1960, 1961, ...) after the identifier columns")
     frame = frame.assign(_line=frame.index + header_line + 1)
     long = frame.melt(id_vars=["Country Code", "Country Name", "_line"], value_vars=years, var_name="year", value_name="value")
     return ParsedTable(
-        pd.DataFrame({
-            "indicator_code": code,
-            "economy_code": long["Country Code"],
-            "economy_name": long["Country Name"],
-            "year": long["year"].astype("Int64"),
-            "value": long["value"],
-            "layout": "bulk",
-            "vintage": facts.get("Last Updated Date"),
-            "source_file": shown,
-            "source_line": long["_line"],
-        })[OBSERVATION_COLUMNS],
+        pd.DataFrame(
+            {
+                "indicator_code": code,
+                "economy_code": long["Country Code"],
+                "economy_name": long["Country Name"],
+                "year": long["year"].astype("Int64"),
+                "value": long["value"],
+                "layout": "bulk",
+                "vintage": facts.get("Last Updated Date"),
+                "source_file": shown,
+                "source_line": long["_line"],
+            }
+        )[OBSERVATION_COLUMNS],
         dropped_duplicates=table.dropped_duplicates,
     )
 
@@ -168,11 +199,15 @@ def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
 def parse_metadata(path: Path, shown: str, vintage: str | None) -> ParsedTable:
     """``Metadata_Country_*.csv``: region and income group; aggregates have no region."""
     frame = parse_table(path, shown, schema=METADATA_SCHEMA).frame
-    return ParsedTable(pd.DataFrame({
-        "economy_code": frame["Country Code"],
-        "economy_name": frame["TableName"],
-        "region": frame["Region"],
-        "income_group": frame["IncomeGroup"],
-        "vintage": vintage,
-        "source_file": shown,
-    })[ECONOMY_COLUMNS])
+    return ParsedTable(
+        pd.DataFrame(
+            {
+                "economy_code": frame["Country Code"],
+                "economy_name": frame["TableName"],
+                "region": frame["Region"],
+                "income_group": frame["IncomeGroup"],
+                "vintage": vintage,
+                "source_file": shown,
+            }
+        )[ECONOMY_COLUMNS]
+    )

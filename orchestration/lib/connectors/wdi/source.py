@@ -76,8 +76,11 @@ class WorldDevelopmentIndicators(Source):
             settings = api.ApiSettings(base_url=options.api_base_url, per_page=options.per_page, date=options.date)
             yield SourceFile("raw.wdi_economies", lambda: api.download_economies(session, settings), api.parse_economies)
             for code in codes:
-                yield SourceFile("raw.wdi_observations", partial(api.download_indicator, code, session, settings),
-                                 partial(api.parse_indicator, code=code))  # fmt: skip
+                yield SourceFile(
+                    "raw.wdi_observations",
+                    partial(api.download_indicator, code, session, settings),
+                    partial(api.parse_indicator, code=code),
+                )
             return
         mirror = require_mirror(self.name, choice)
         located = locate_series(codes, mirror)
@@ -106,7 +109,9 @@ class WorldDevelopmentIndicators(Source):
                 "vintage": str(frame["vintage"].iat[0]) if len(frame) else "",
             }
         by_series = frame.groupby("indicator_code").agg(
-            layout=("layout", "first"), vintage=("vintage", "first"), observations=("value", "size"),
+            layout=("layout", "first"),
+            vintage=("vintage", "first"),
+            observations=("value", "size"),
             economies=("economy_code", "nunique"),
-        )  # fmt: skip
+        )
         return {"indicators": len(by_series), "series": by_series.reset_index().to_markdown(index=False)}
