@@ -1,25 +1,34 @@
 # The two commands of the README do all setup on a fresh machine:
 #   make run    the main job: environment, dbt manifest, every asset and check, publish
 #   make test   every test
-# Also: make ui (Dagster UI on 127.0.0.1:3000), make bench (stage timings), make lock.
+# Also: make test-fast (unit and dbt-free tests), make lint (ruff, sqlfluff), make ui (Dagster UI
+# on 127.0.0.1:3000), make bench (stage timings of a warm refresh), make lock.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: run test ui bench lock clean
+.PHONY: run test test-fast lint ui bench lock clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
 run: $(VENV)/.installed
 	$(BIN)/nqpf refresh
 
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not dbt"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/sqlfluff lint dbt_project
 
 ui: $(VENV)/.installed
 	$(BIN)/nqpf prepare
@@ -31,7 +40,7 @@ bench: $(VENV)/.installed
 # Re-resolve every dependency from pyproject.toml into requirements.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e '.[test]'
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
 	{ sed -n '1,3p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable | grep -v '^nqpf'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 

@@ -30,6 +30,20 @@ def pytest_configure(config):
     ensure_manifest(data_paths())
 
 
+# Tests that build with dbt (directly or through a full refresh) are marked `dbt`, so that
+# `make test-fast` (pytest -m "not dbt") runs everything else in well under a minute. Under
+# pytest-xdist the tests sharing one of these fixtures run on one worker, which builds it once.
+SHARED_BUILDS = ("refreshed", "history", "toy")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        shared = [name for name in SHARED_BUILDS if name in item.fixturenames]
+        if shared:
+            item.add_marker(pytest.mark.dbt)
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
 @dataclass
 class Refresh:
     data_dir: Path
@@ -57,7 +71,14 @@ def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str
 def run_dbt(data_dir: Path, *args: str, project: Path = DBT_PROJECT_DIR) -> subprocess.CompletedProcess:
     """dbt on the warehouse in ``data_dir`` (artifacts in ``data_dir/target``), as the pipeline runs it."""
     return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", str(project), "--target-path", str(data_dir / "target")],
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(data_dir / "target"),
+        ],
         cwd=project,
         env={**os.environ, "NQPF_DATA_DIR": str(data_dir)},
         capture_output=True,

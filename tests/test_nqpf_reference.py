@@ -43,9 +43,7 @@ def reference_for(system: str, published) -> dict[str, pd.DataFrame]:
     """Everything recomputed from the panel's filled values and the seeds, for one system."""
     seed = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "nqpf_indicators.csv")
     seed = seed[seed["system_id"] == system].set_index("indicator_id")
-    shift = (
-        pd.read_csv(DBT_PROJECT_DIR / "seeds" / "nqpf_systems.csv").set_index("system_id").loc[system, "normalisation_shift"]
-    )
+    shift = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "nqpf_systems.csv").set_index("system_id").loc[system, "normalisation_shift"]
     panel = published["mart_nqpf_panel"]
     sample = panel[(panel["system_id"] == system) & panel["in_index"] & panel["filled_value"].notna()]
     x = sample.pivot_table(index=["geo_code", "year"], columns="indicator_id", values="filled_value", aggfunc="first")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from dagster import DagsterInstance, build_run_status_sensor_context, materialize
 
 from orchestration.defs.automation.run_reports import error_text
@@ -62,6 +63,7 @@ def run_main_command(data_dir: Path, data_source: str) -> subprocess.CompletedPr
     )
 
 
+@pytest.mark.dbt
 def test_main_command_publishes_then_reports_an_unreachable_source_without_traceback(tmp_path):
     data_dir = tmp_path / "data"
     done = run_main_command(data_dir, "auto")

@@ -1,7 +1,13 @@
 """Asset previews that help: the newest rows first, the columns that identify and matter first."""
 
-import pandas as pd
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from dagster import MetadataValue
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    import pandas as pd
 
 PREVIEW_ROWS = 10
 PREVIEW_COLUMNS = 12  # a Markdown table wider than this is cut off in the UI anyway

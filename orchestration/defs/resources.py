@@ -45,11 +45,9 @@ class GreatExpectationsResource(ConfigurableResource):
     """Validates GX suites in one worker process for the whole run (see lib/quality/validator.py)."""
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        # Resources start with the run: the worker imports GX while the run ingests.
+        # Resources start with the run: the worker imports GX while the run ingests. It stays up
+        # for later runs of the same process and ends with it.
         VALIDATOR.start()
-
-    def teardown_after_execution(self, context: InitResourceContext) -> None:
-        VALIDATOR.shutdown()
 
     def validate(self, warehouse: Path, relation: str, suite: Suite) -> dict:
         return VALIDATOR.validate(warehouse, relation, suite)

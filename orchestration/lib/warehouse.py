@@ -1,11 +1,16 @@
 """Reading and writing the DuckDB warehouse: short connections, one writer at a time, readers read-only."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    import pandas as pd
 
 SNAPSHOTS_TABLE = "raw.source_snapshots"
 

@@ -99,16 +99,50 @@ def nqpf_dbt_models(
     context: AssetExecutionContext, config: DbtBuildConfig, dbt: NqpfDbtCliResource, data_dir: DataDirResource
 ) -> Iterator:
     os.environ[DATA_DIR_ENV] = str(data_dir.paths.root.resolve())  # dbt's profile reads the warehouse path from here
-    args = ["build", *(["--vars", config.vars] if config.vars else [])]
-    invocation = dbt.cli(
-        args, context=context, raise_on_error=False, target_path=_artifacts_dir(data_dir.paths, context.run.run_id)
-    )
+    unchanged = unchanged_seeds(context, data_dir.paths)
+    if unchanged:
+        context.log.info(f"seeds unchanged since they were last loaded, not reloaded: {', '.join(unchanged)}")
+    args = [
+        "build",
+        *(["--exclude", " ".join(unchanged)] if unchanged else []),
+        *(["--vars", config.vars] if config.vars else []),
+    ]
+    target_path = _artifacts_dir(data_dir.paths, context.run.run_id)
+    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
     # Events are held until dbt exits: DuckDB takes one writer, so the row counts and previews
     # below are read only once the dbt process has closed the warehouse.
     events = list(invocation.stream())
     yield from _with_table_metadata(events, data_dir.paths)
     if not invocation.is_successful():
         raise Failure(description=f"dbt build failed: {invocation.get_error() or 'see the dbt log'}", allow_retries=False)
+    _seed_state_file(data_dir.paths).write_text(json.dumps(_seed_checksums(), indent=1) + "\n")
+
+
+def _seed_checksums() -> dict[str, str]:
+    return {n["name"]: n["checksum"]["checksum"] for n in manifest()["nodes"].values() if n["resource_type"] == "seed"}
+
+
+def _seed_state_file(paths: DataPaths) -> Path:
+    return paths.warehouse.with_name("dbt_seed_checksums.json")
+
+
+def unchanged_seeds(context: AssetExecutionContext, paths: DataPaths) -> list[str]:
+    """Seeds whose file is the one loaded by the last successful build into this warehouse.
+
+    Reloading a seed that did not change only costs time (a seed and its tests are a fifth of
+    the build's nodes). A seed is reloaded when its file changed, its table is missing, or this
+    Dagster instance has no materialization of it (whose checks the quality gate would miss).
+    """
+    state = _seed_state_file(paths)
+    if not state.is_file() or not paths.warehouse.is_file():
+        return []
+    loaded = json.loads(state.read_text())
+    with connect(paths.warehouse, read_only=True) as con:
+        query = "select table_name from information_schema.tables where table_schema = 'seeds'"
+        tables = {row[0] for row in con.execute(query).fetchall()}
+    candidates = [name for name, checksum in _seed_checksums().items() if loaded.get(name) == checksum and name in tables]
+    materialized = context.instance.get_latest_materialization_events([AssetKey(name) for name in candidates])
+    return sorted(name for name in candidates if materialized.get(AssetKey(name)) is not None)
 
 
 def _artifacts_dir(paths: DataPaths, run_id: str) -> Path:

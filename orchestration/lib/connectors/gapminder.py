@@ -4,11 +4,13 @@ Gapminder keys countries by its own lower-case ``geo`` code; the entities file m
 its ISO 3166-1 alpha-3 code and says whether it is a country (``is--country``).
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import requests
 from pydantic import BaseModel, Field
 
@@ -42,6 +44,9 @@ ENTITIES_SCHEMA = TableSchema(
     ),
 )
 
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    pass
+
 
 def datapoints_file(concept: str) -> str:
     return f"ddf--datapoints--{concept}--by--geo--time.csv"
@@ -67,6 +72,8 @@ def datapoints_schema(concept: str) -> TableSchema:
 
 
 def parse_datapoints(path: Path, shown: str, concept: str) -> ParsedTable:
+    import pandas as pd
+
     table = parse_table(path, shown, schema=datapoints_schema(concept))
     frame = table.frame
     table.frame = pd.DataFrame(
@@ -83,6 +90,8 @@ def parse_datapoints(path: Path, shown: str, concept: str) -> ParsedTable:
 
 
 def parse_entities(path: Path, shown: str) -> ParsedTable:
+    import pandas as pd
+
     table = parse_table(path, shown, schema=ENTITIES_SCHEMA)
     frame = table.frame
     table.frame = pd.DataFrame(

@@ -5,12 +5,13 @@ Nothing lands unless every file of the source was fetched and parsed: a source l
 not at all, and a rejected file is kept as a snapshot with its pull recorded.
 """
 
+from __future__ import annotations
+
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..settings import DataPaths
 from ..warehouse import load_raw_tables
@@ -19,6 +20,9 @@ from .fetch import FetchedFile
 from .snapshots import Snapshot, record_pull, take_snapshot
 from .source import Source, SourceFile
 from .tables import ParsedTable
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    import pandas as pd
 
 
 @dataclass
@@ -48,6 +52,8 @@ class PullResult:
 
 def pull_source(source: Source, files: Iterable[SourceFile], paths: DataPaths) -> PullResult:
     """Fetch, snapshot and parse every file of ``source``, then land its tables together."""
+    import pandas as pd
+
     long = {t.table: t.long for t in source.tables}
     collected: dict[str, list[pd.DataFrame]] = {t.table: [] for t in source.tables}
     pulls = []

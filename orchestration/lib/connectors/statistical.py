@@ -6,12 +6,14 @@ column is which, so one parser serves every such table and every table lands in 
 long shape. Region labels are kept verbatim: cleaning them is dbt's job, against seeds.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import requests
 import yaml
 from pydantic import BaseModel, Field
@@ -20,6 +22,9 @@ from ..settings import DataSourceChoice
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
 from .tables import Column, ParsedTable, TableSchema, parse_table
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    pass
 
 CATALOG = Path(__file__).resolve().parent / "statistical_tables.yml"
 COLUMNS = ["region_label", "year", "variable", "variable_label", "value", "published_unit", "source_file", "source_line"]
@@ -66,6 +71,8 @@ def table_schema(source: str, layout: TableLayout) -> TableSchema:
 
 def parse(source: str, layout: TableLayout, path: Path, shown: str) -> ParsedTable:
     """One file as the common long shape."""
+    import pandas as pd
+
     parsed = parse_table(path, shown, schema=table_schema(source, layout))
     frame, roles = parsed.frame, layout.columns
     line = frame.index + 2

@@ -6,18 +6,19 @@ offending row in terms a person can find in the file (line of a CSV, row of a sh
 observation of a .dta).
 """
 
+from __future__ import annotations
+
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pyarrow import csv as pacsv
+from typing import TYPE_CHECKING
 
 from .errors import SourceSchemaError
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    import pandas as pd
 
 # Cells that mean "not published". Anything else in a numeric column must parse as a number.
 MISSING_TOKENS = frozenset({"", "NA", "NaN", "nan", "."})
@@ -82,6 +83,8 @@ def parse_table(path: Path, display_name: str | None = None, *, schema: TableSch
 
     ``header_line`` (1-based) is where a CSV's header sits when a preamble comes first.
     """
+    import pandas as pd
+
     shown = display_name or str(path)
     fmt = file_format(path)
     if path.stat().st_size == 0:
@@ -106,6 +109,9 @@ def read_csv_text(path: Path, shown: str, source: str, header_line: int = 1) -> 
     Parsed on one thread so that Arrow can say on which line a row has too few or too many
     fields; such a row stops the read with its line.
     """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
     bad_rows: list = []
 
     def reject(row) -> str:
@@ -157,6 +163,8 @@ def _unique_names(header: list[str]) -> list[str]:
 
 def _as_text(raw: pd.DataFrame) -> pd.DataFrame:
     """A workbook's or Stata file's cells as text, so every format goes through the same typing."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             c: raw[c]
@@ -174,6 +182,8 @@ def _without_empty_unnamed_columns(raw: pd.DataFrame, schema: TableSchema) -> pd
 
 
 def conform(raw: pd.DataFrame, schema: TableSchema, shown: str, fmt: str, header_line: int = 1) -> ParsedTable:
+    import pandas as pd
+
     missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
     if missing:
         raise SourceSchemaError(schema.source, shown, f"required column(s) missing: {', '.join(missing)}", column=missing[0])
@@ -206,6 +216,10 @@ def _missing_mask(values: pd.Series, tokens: frozenset[str]) -> pd.Series:
 
 
 def _typed_column(values: pd.Series, kind: str, name: str, schema: TableSchema, shown: str, label) -> pd.Series:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     missing = _missing_mask(values, schema.missing_tokens)
     present = values.mask(missing)
     if kind == "text":

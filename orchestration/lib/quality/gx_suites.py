@@ -143,7 +143,11 @@ def _describe(result, identifiers: list[str]) -> dict[str, Any]:
 
 
 def _plain_row(row: Any, identifiers: list[str]) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in row.items()} if isinstance(row, dict) else {"index": _plain(row)}
+    """An offending row: the columns that identify it first, then the value that failed."""
+    if not isinstance(row, dict):
+        return {"index": _plain(row)}
+    ordered = [k for k in identifiers if k in row] + [k for k in row if k not in identifiers]
+    return {k: _plain(row[k]) for k in ordered}
 
 
 def _plain(value: Any) -> Any:

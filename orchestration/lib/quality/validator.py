@@ -1,43 +1,81 @@
 """A worker process that validates GX suites, started early so that GX's import overlaps other work.
 
 Importing Great Expectations takes about five seconds of pure Python, which a thread cannot
-overlap with anything else (the GIL). A single spawned worker imports it on the other core
-while the run loads its definitions and ingests; by the time the first suite is due the
-worker is ready, and every suite of the run goes through its one GX context. The worker
-reads each relation itself over a short read-only connection, so no DataFrame is copied
-between processes.
+overlap with anything else (the GIL). A worker process (``python -m ...quality.worker``)
+imports it on the other core while the run loads its definitions and ingests; by the time the
+first suite is due it is ready, and every suite goes through its one GX context. Requests and
+results are JSON lines on the worker's stdin and stdout; the worker reads each relation itself
+over a short read-only connection, so no DataFrame crosses the pipe. A plain subprocess, not
+multiprocessing: spawning would re-import the caller's ``__main__``.
 """
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+import json
+import subprocess
+import sys
+import tempfile
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .gx_suites import Suite, validate_relation, warm_up
+if TYPE_CHECKING:  # importing gx_suites pulls in pandas and DuckDB; the CLI starts the worker before those
+    from .gx_suites import Suite
+
+
+class ValidatorError(RuntimeError):
+    """The worker could not validate a suite (its traceback is in the message)."""
 
 
 class SuiteValidator:
     def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._ready: Future | None = None
+        self._process: subprocess.Popen | None = None
+        self._stderr = None
+        self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Spawn the worker and let it import GX in the background (no-op when already started)."""
-        if self._pool is None:
-            # spawn, not fork: the parent may hold threads and open DuckDB handles
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._ready = self._pool.submit(warm_up)
+        """Start the worker, which imports GX in the background (no-op while one is running)."""
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                return
+            self._stderr = tempfile.TemporaryFile(mode="w+", prefix="nqpf-gx-worker-")
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "orchestration.lib.quality.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
+            )
 
-    def validate(self, warehouse: Path, relation: str, suite: Suite) -> dict[str, Any]:
+    def validate(self, warehouse: Path, relation: str, suite: "Suite") -> dict[str, Any]:
         self.start()
-        return self._pool.submit(validate_relation, warehouse, relation, suite).result()
+        with self._lock:
+            request = {"warehouse": str(warehouse), "relation": relation, "suite": str(suite.path)}
+            try:
+                self._process.stdin.write(json.dumps(request) + "\n")
+                self._process.stdin.flush()
+                line = self._process.stdout.readline()
+            except BrokenPipeError:
+                line = ""
+            if not line:
+                self._process.wait(timeout=10)
+                self._stderr.seek(0)
+                raise ValidatorError(
+                    f"the GX worker stopped (exit code {self._process.returncode}): {self._stderr.read()[-2000:]}"
+                )
+            reply = json.loads(line)
+        if "error" in reply:
+            raise ValidatorError(f"validating {suite.path.name} on {relation} failed in the GX worker:\n{reply['error']}")
+        return reply["result"]
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool, self._ready = None, None
+        with self._lock:
+            if self._process is not None:
+                self._process.stdin.close()
+                self._process.wait(timeout=30)
+                self._process = None
 
 
 # One per process: the CLI starts it before loading the Dagster definitions, a run's resource
-# otherwise starts it when the run begins.
+# otherwise starts it when the run begins; it ends when its stdin closes (with this process).
 VALIDATOR = SuiteValidator()

@@ -67,7 +67,8 @@ joined as (
         systems.max_gap_years,
         systems.max_extrapolation_years,
         systems.normalisation_shift,
-        systems.auto_end_min_share
+        systems.auto_end_min_share,
+        systems.min_geos_per_year
     from indicators
     inner join systems using (system_id)
     inner join transforms

@@ -8,14 +8,15 @@ connection errors are retried by the session (urllib3); a timeout or a body that
 complete JSON is retried here with exponential backoff (tenacity).
 """
 
+from __future__ import annotations
+
 import json
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import requests
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 from urllib3.exceptions import ReadTimeoutError
@@ -24,6 +25,9 @@ from ..errors import SourceSchemaError, SourceUnavailableError
 from ..fetch import RETRY_STATUSES, FetchedFile
 from ..tables import ParsedTable
 from .files import ECONOMY_COLUMNS, OBSERVATION_COLUMNS, SOURCE
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    pass
 
 OFFICIAL_BASE_URL = "https://api.worldbank.org/v2"
 
@@ -147,6 +151,8 @@ def _save(name: str, path: str, payloads: list[Any], settings: ApiSettings) -> F
 
 def parse_indicator(path: Path, shown: str, code: str) -> ParsedTable:
     """The saved pages as the same long table the file layouts give."""
+    import pandas as pd
+
     payloads = json.loads(path.read_text(encoding="utf-8"))
     records = []
     for page_number, (meta, rows) in enumerate(payloads, start=1):
@@ -199,6 +205,8 @@ def parse_indicator(path: Path, shown: str, code: str) -> ParsedTable:
 
 def parse_economies(path: Path, shown: str) -> ParsedTable:
     """Country list: the API marks aggregates with the region "Aggregates"; they get no region."""
+    import pandas as pd
+
     payloads = json.loads(path.read_text(encoding="utf-8"))
     records = []
     for meta, rows in payloads:

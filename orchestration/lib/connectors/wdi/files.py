@@ -5,12 +5,13 @@ came from except through the recorded ``layout`` and ``vintage`` columns. A seri
 in both mirror layouts is read from the newer one only: vintages are never spliced.
 """
 
+from __future__ import annotations
+
 import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import SourceSchemaError, SourceUnavailableError
 from ..tables import WORLD_BANK_MISSING, Column, ParsedTable, TableSchema, parse_table
@@ -61,6 +62,9 @@ METADATA_SCHEMA = TableSchema(
         Column("SpecialNotes", "text", required=False),
     ),
 )
+
+if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+    pass
 YEAR = re.compile(r"^\d{4}$")
 
 
@@ -136,6 +140,8 @@ def bulk_preamble(path: Path) -> tuple[int | None, dict[str, str]]:
 
 def parse_long(path: Path, shown: str, code: str, vintage: str | None) -> ParsedTable:
     """``Country Name,Country Code,Year,Value`` (the datahub package layout)."""
+    import pandas as pd
+
     table = parse_table(path, shown, schema=LONG_SCHEMA)
     frame = table.frame
     return ParsedTable(
@@ -158,6 +164,8 @@ def parse_long(path: Path, shown: str, code: str, vintage: str | None) -> Parsed
 
 def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
     """The World Bank's wide CSV: a preamble, then one row per economy and one column per year."""
+    import pandas as pd
+
     header_line, facts = bulk_preamble(path)
     if header_line is None:
         raise SourceSchemaError(SOURCE, shown, 'no header row ("Country Name",...) found: the file holds only its preamble')
@@ -198,6 +206,8 @@ def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
 
 def parse_metadata(path: Path, shown: str, vintage: str | None) -> ParsedTable:
     """``Metadata_Country_*.csv``: region and income group; aggregates have no region."""
+    import pandas as pd
+
     frame = parse_table(path, shown, schema=METADATA_SCHEMA).frame
     return ParsedTable(
         pd.DataFrame(
