@@ -36,6 +36,7 @@ def pytest_configure(config):
 SHARED_BUILDS = ("refreshed", "history", "toy")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         shared = [name for name in SHARED_BUILDS if name in item.fixturenames]
