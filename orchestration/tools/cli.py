@@ -1,7 +1,8 @@
 """`nqpf`: the main job from a shell (what `make run` and cron call).
 
-    nqpf refresh   materialize every asset, run every check, publish
-    nqpf prepare   only bring the dbt manifest up to date and set up the Dagster instance
+    nqpf refresh            materialize every asset, run every check, publish
+    nqpf prepare            only bring the dbt manifest up to date and set up the Dagster instance
+    nqpf diff OLD NEW       what changed between two publications (version names, folders or `latest`)
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME (default data/dagster_home), so
 they appear in the UI next to scheduled ones. Failures print what failed and why, without a
@@ -65,13 +66,56 @@ def refresh() -> int:
     return 1
 
 
+def version_folder(name: str) -> Path:
+    """A publication by version name (under publish/versions), `latest`, or a folder path."""
+    publish = data_paths().publish
+    for candidate in (publish / name if name == "latest" else publish / "versions" / name, Path(name)):
+        if (candidate / "manifest.json").is_file():
+            return candidate.resolve()
+    raise SystemExit(
+        f"nqpf diff: no publication {name!r} (neither {publish / 'versions' / name} nor a folder with manifest.json)"
+    )
+
+
+def diff(old: str, new: str) -> int:
+    import json
+
+    from ..lib.publication_diff import diff_versions
+
+    before, after = version_folder(old), version_folder(new)
+    keys = {}
+    for folder in (before, after):  # the newer manifest's keys win
+        tables = json.loads((folder / "manifest.json").read_text())["tables"]
+        keys |= {name: entry["key"] for name, entry in tables.items() if entry.get("key")}
+    print(f"{before.name} -> {after.name}")
+    print(f"{'table':<32} {'rows before':>11} {'rows after':>10} {'added':>7} {'removed':>7} {'revised':>7}")
+    for table in diff_versions(before, after, keys):
+        print(
+            f"{table.table:<32} {table.rows_before:>11} {table.rows_after:>10} {table.added:>7} {table.removed:>7} {table.revised:>7}"
+        )
+        for column in table.columns_added:
+            print(f"    column added: {column}")
+        for column in table.columns_removed:
+            print(f"    column removed: {column}")
+        for revision in table.largest_revisions:
+            print(f"    {revision}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nqpf", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["refresh", "prepare"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("refresh", help="materialize every asset, run every check, publish")
+    commands.add_parser("prepare", help="bring the dbt manifest up to date, set up the Dagster instance")
+    compare = commands.add_parser("diff", help="what changed between two publications")
+    compare.add_argument("old")
+    compare.add_argument("new")
     args = parser.parse_args(argv)
     if args.command == "prepare":
         prepare()
         return 0
+    if args.command == "diff":
+        return diff(args.old, args.new)
     return refresh()
 
 
