@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from .hashing import sha256_of
 from .settings import PROJECT_ROOT
 
@@ -106,6 +104,8 @@ def publish(
 
 
 def _export_tables(staging: Path, warehouse: Path, tables: list[PublishedTable]) -> dict[str, Any]:
+    import duckdb
+
     entries: dict[str, Any] = {}
     database = staging / "nqpf.duckdb"
     con = duckdb.connect(str(database))

@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
-if TYPE_CHECKING:  # pandas loads on first use, not with the code location
+if TYPE_CHECKING:  # pandas and DuckDB load on first use, not with the code location
+    import duckdb
     import pandas as pd
 
 SNAPSHOTS_TABLE = "raw.source_snapshots"
@@ -18,6 +17,8 @@ SNAPSHOTS_TABLE = "raw.source_snapshots"
 @contextmanager
 def connect(warehouse: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection; DuckDB allows one writer or many readers, never both at once."""
+    import duckdb
+
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(str(warehouse), read_only=read_only)
     try:
