@@ -93,6 +93,13 @@ def test_stacked_runs_give_the_one_by_one_results_and_statuses():
         np.testing.assert_allclose(stacked.score, one_by_one.score, rtol=0, atol=1e-9, equal_nan=True)
 
 
+def test_zero_output_is_reported_unbounded():
+    """With y0 = 0 phi is unbounded (the documented convention: NaN and status, not D = 0)."""
+    result = output_distance([[1.0], [1.0]], [[0.0], [2.0]], [[1.0], [2.0]], [[1.0], [3.0]])
+    assert result.status.tolist() == ["unbounded", "optimal"]
+    assert np.isnan(result.value[0]) and result.value[1] == pytest.approx(2 / 1.5, abs=1e-12)
+
+
 def test_empty_reference_set_is_reported_not_solved():
     batch = LpBatch(np.zeros((2, 0)), np.zeros((3, 2)), np.zeros((3, 2)), np.ones((3, 2)))
     assert solve_batch(batch).status.tolist() == ["empty_reference_set"] * 3

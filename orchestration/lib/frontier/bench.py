@@ -12,13 +12,14 @@ time of ``--runs`` runs.
 Baseline: the same programmes of the cross-country panel's first ``--baseline-periods``
 reference technologies are also solved one by one with ``scipy.optimize.linprog(method="highs")``
 (the same HiGHS, with scipy's per-call model set-up and no warm start), and with this package's
-warm-started batches on one thread; it prints the time per programme of each, their ratio, and
-the largest difference between the two sets of optimal values.
+warm-started, stacked batches, both in this one process; it prints the time per programme of
+each, their ratio, and the largest difference between the two sets of optimal values.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -27,7 +28,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from .distance import directional_batch, radial_output_batch
-from .lp import LpBatch, solve_batch
+from .lp import LpBatch, default_workers, solve_batch
 from .luenberger import malmquist_luenberger
 from .malmquist import malmquist
 
@@ -137,7 +138,7 @@ def solve_with_linprog(batch: LpBatch) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workers", type=int, default=2, help="threads for the programmes (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes for the programmes (default 2)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is reported (default 3)")
     parser.add_argument("--baseline-periods", type=int, default=2, help="reference periods solved with linprog (default 2)")
     parser.add_argument("--seed", type=int, default=20240601)
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     # Malmquist CRS + VRS and ML: three families of programmes per panel.
     programmes = sum(3 * count_programmes(panel) for panel in panels)
     print(f"panels: 180 units x 70 periods and 31 units x 20 periods; {programmes} programmes per run, {args.workers} worker(s)")
+    # Wall times depend on what else the machine runs: say so next to them.
+    print(f"CPUs available: {default_workers()}; load average before the runs: {os.getloadavg()[0]:.2f}")
 
     times = []
     for run in range(args.runs):
@@ -171,11 +174,11 @@ def main(argv: list[str] | None = None) -> None:
     difference = max(float(np.nanmax(np.abs(w - c), initial=0.0)) for w, c in zip(warm, cold, strict=True))
     same_feasibility = all(np.array_equal(np.isnan(w), np.isnan(c)) for w, c in zip(warm, cold, strict=True))
     print(
-        f"baseline on {subset} programmes, one thread: warm-started highspy {warm_time / subset * 1e6:.0f} us, "
+        f"baseline on {subset} programmes, one process: warm-started highspy {warm_time / subset * 1e6:.0f} us, "
         f"scipy linprog {scipy_time / subset * 1e6:.0f} us per programme; ratio {scipy_time / warm_time:.1f}x; "
         f"max |difference| {difference:.1e}; same infeasible set: {same_feasibility}"
     )
-    print(f"the whole run through linprog would take about {scipy_time / subset * programmes:.0f} s on one thread")
+    print(f"the whole run through linprog would take about {scipy_time / subset * programmes:.0f} s in one process")
 
 
 if __name__ == "__main__":

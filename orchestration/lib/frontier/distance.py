@@ -30,6 +30,10 @@ be cut only together with goods. ``bad_model="as_inputs"`` replaces it by
 programme coded in DataEnvelopmentAnalysis.jl (``deaenv``, used by its ``malmluen``), whose
 published Malmquist-Luenberger values are reproduced with it in tests/lib.
 
+Zero outputs: with ``y0 = 0`` (and, for the directional function, ``b0 = 0``) the direction is
+zero and the programme is unbounded; it is reported with status "unbounded" and NaN, where
+DataEnvelopmentAnalysis.jl would return 0 for a zero direction.
+
 Units of measurement: every variable is divided by its mean over the reference and evaluated
 units before the programme is built. Radial and directional distances are invariant to such
 rescaling (each constraint row is multiplied by a positive constant), and HiGHS's absolute
@@ -79,7 +83,8 @@ def as_matrix(values, name: str) -> np.ndarray:
 
 def _rescaled(evaluated: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Divide each variable by its mean over both sets (see the module docstring for why this is harmless)."""
-    scale = np.concatenate([evaluated, reference]).mean(axis=0)
+    both = np.concatenate([evaluated, reference])
+    scale = both.mean(axis=0) if len(both) else np.ones(both.shape[1])
     scale[scale <= 0] = 1.0
     return evaluated / scale, reference / scale
 

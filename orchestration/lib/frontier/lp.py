@@ -156,9 +156,11 @@ class _StackedLp:
             solver.clearSolver()
             return status, np.full(self.copies, np.nan)
         if self.copies == 1:
-            return status, np.array([solver.getObjectiveValue()])
-        values = solver.getSolution().col_value  # a list: indexing it beats converting it to an array
-        return status, np.array([values[column] for column in self.score_columns])
+            scores = np.array([solver.getObjectiveValue()])
+        else:
+            values = solver.getSolution().col_value  # a list: indexing it beats converting it to an array
+            scores = np.array([values[column] for column in self.score_columns])
+        return status, scores + 0.0  # + 0.0 turns a solver's -0.0 into 0.0
 
 
 def solve_batch(batch: LpBatch, copies: int | None = None) -> LpSolutions:

@@ -66,12 +66,13 @@ def malmquist(
     panel: long frame, one row per (unit, period), non-negative numeric inputs and outputs.
     returns: "crs" for M = EC x TC; "vrs" adds PEC, SEC (EC = PEC x SEC) and M_VRS, TC_VRS.
     reference: how technologies are spanned in unbalanced panels, "period" or "pair" (see panel.py).
-    workers: threads for the programmes (default: the CPUs available); results do not depend on it.
+    workers: processes solving the programmes (default: every CPU for large panels, see lp.solve_batches);
+        results do not depend on it.
 
     Returns one row per unit present in both periods of a pair, with columns ``<unit>,
-    period_from, period_to, m, ec, tc, [pec, sec, m_vrs, tc_vrs,] d_t_t, d_t1_t1, d_t_t1,
-    d_t1_t, [vrs_d_t_t, ...,] status, m_cum, ec_cum, tc_cum[, pec_cum, sec_cum, m_vrs_cum,
-    tc_vrs_cum]``. ``d_s_r`` is D^s(r), e.g. ``d_t_t1`` = D^t(x^{t+1}, y^{t+1}). Indices are NaN
+    period_from, period_to, m, ec, tc, [pec, sec, tc_vrs, m_vrs,] d_t_t, d_t1_t1, d_t_t1,
+    d_t1_t, [vrs_d_t_t, vrs_d_t1_t1, vrs_d_t_t1, vrs_d_t1_t,] status, m_cum, ec_cum, tc_cum[,
+    pec_cum, sec_cum, tc_vrs_cum, m_vrs_cum]``. ``d_s_r`` is D^s(r), e.g. ``d_t_t1`` = D^t(x^{t+1}, y^{t+1}). Indices are NaN
     where a programme they need was not solved to optimality or data were missing; ``status``
     is "optimal" or lists the reasons.
     """
