@@ -180,7 +180,7 @@ def solve_batch(batch: LpBatch, copies: int | None = None) -> LpSolutions:
         return LpSolutions(score, status)
     copies = min(STACKED_PROGRAMMES if copies is None else copies, n_evaluated)
     stacked = _StackedLp(batch, copies)
-    one_by_one = stacked if copies == 1 else None
+    one_by_one = None
     for start in range(0, n_evaluated, copies):
         programmes = np.arange(start, min(start + copies, n_evaluated))
         # The last group may be short: fill it with repeats of its last programme.
@@ -188,6 +188,9 @@ def solve_batch(batch: LpBatch, copies: int | None = None) -> LpSolutions:
         group_status, group_score = stacked.solve(padded)
         if group_status == OPTIMAL:
             score[programmes] = group_score[: len(programmes)]
+            continue
+        if copies == 1:
+            status[start] = group_status
             continue
         one_by_one = one_by_one or _StackedLp(batch, 1)
         for e in programmes:

@@ -91,14 +91,17 @@ class PanelData:
         self.present: dict = {}
         self.complete: dict = {}
         self.blocks: dict = {}
+        unit_labels = data[unit].to_numpy()
+        group_columns, start = {}, 0
+        for name, group in groups.items():
+            group_columns[name] = slice(start, start + len(group))
+            start += len(group)
         for p, rows in data.groupby(period, sort=False).indices.items():
-            units = data[unit].to_numpy()[rows]
-            order = np.argsort(units, kind="stable")
-            rows = rows[order]
-            self.present[p] = pd.Index(units[order])
+            rows = rows[np.argsort(unit_labels[rows], kind="stable")]
+            self.present[p] = pd.Index(unit_labels[rows])
             complete_rows = rows[complete[rows]]
-            self.complete[p] = pd.Index(data[unit].to_numpy()[complete_rows])
-            self.blocks[p] = {name: data[group].to_numpy(dtype=float)[complete_rows] for name, group in groups.items()}
+            self.complete[p] = pd.Index(unit_labels[complete_rows])
+            self.blocks[p] = {name: values[complete_rows, columns] for name, columns in group_columns.items()}
 
     def pairs(self) -> list[tuple]:
         return list(zip(self.periods[:-1], self.periods[1:], strict=True))
