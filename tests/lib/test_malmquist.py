@@ -140,6 +140,27 @@ def test_multi_input_multi_output_distances_equal_the_multiplier_form(returns):
                     assert actual == pytest.approx(expected, abs=1e-8)
 
 
+@pytest.mark.parametrize("returns", ["crs", "vrs"])
+def test_cross_period_distances_without_redundant_reference_units_equal_those_with_all(returns):
+    """Cross-period radial programmes leave out reference units strictly inside their own frontier
+    (distance.redundant_for_radial); output_distance against every unit of the period must agree."""
+    panel = random_panel(18, n_units=60, n_periods=3)
+    result = malmquist(panel, "unit", "period", ["x1", "x2"], ["y1", "y2"], returns=returns)
+    prefix = "vrs_" if returns == "vrs" else ""
+    by_period = {p: g.set_index("unit").sort_index() for p, g in panel.groupby("period")}
+    for (t, t1), rows in result.groupby(["period_from", "period_to"]):
+        rows = rows.set_index("unit").sort_index()
+        # Many reference units are inside the frontier (half under VRS, more under CRS), so many were left out.
+        assert (rows[f"{prefix}d_t_t"] < 1 - 1e-6).sum() >= 20
+        for technology, observed, column in ((t, t1, "d_t_t1"), (t1, t, "d_t1_t")):
+            reference, evaluated = by_period[technology], by_period[observed].loc[rows.index]
+            full = output_distance(
+                evaluated[["x1", "x2"]], evaluated[["y1", "y2"]], reference[["x1", "x2"]], reference[["y1", "y2"]], returns
+            )
+            np.testing.assert_array_equal(rows[f"{prefix}{column}"].isna(), full.status != "optimal")
+            np.testing.assert_allclose(rows[f"{prefix}{column}"], full.value, rtol=0, atol=1e-9, equal_nan=True)
+
+
 def test_identities_m_equals_ec_times_tc_and_ec_equals_pec_times_sec():
     """m, ec, tc, pec, sec are computed from their own distance ratios, so these are checks, not definitions."""
     result = malmquist(random_panel(12, n_units=20, n_periods=4), "unit", "period", ["x1", "x2"], ["y1", "y2"], returns="vrs")

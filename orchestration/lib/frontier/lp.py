@@ -152,8 +152,10 @@ class _StackedLp:
         else:
             status = _STATUS_NAMES.get(model_status) or solver.modelStatusToString(model_status).lower().replace(" ", "_")
         if status != OPTIMAL:
-            # The basis left by a failed solve is a poor start for the next programmes: start afresh.
-            solver.clearSolver()
+            # An infeasible or unbounded run still leaves a valid basis to restart from; after
+            # anything else (an error, a limit) start the next run afresh.
+            if status not in ("infeasible", "unbounded"):
+                solver.clearSolver()
             return status, np.full(self.copies, np.nan)
         if self.copies == 1:
             scores = np.array([solver.getObjectiveValue()])

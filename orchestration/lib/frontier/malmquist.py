@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .distance import Returns, radial_output_batch, shephard_from_phi
+from .distance import Returns, radial_output_batch, redundant_for_radial, shephard_from_phi
 from .panel import PanelData, Programme, Reference, adjacent_distances, chain
 
 
@@ -48,6 +48,7 @@ def _radial(returns: str) -> Programme:
             evaluated["inputs"], evaluated["outputs"], reference["inputs"], reference["outputs"], returns
         ),
         to_distance=shephard_from_phi,
+        redundant=redundant_for_radial,
     )
 
 

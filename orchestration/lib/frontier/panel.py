@@ -37,7 +37,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .lp import OPTIMAL, LpBatch, solve_batches
+from .lp import OPTIMAL, LpBatch, LpSolutions, solve_batches
 
 Reference = Literal["period", "pair"]
 REFERENCES: tuple[str, ...] = ("period", "pair")
@@ -52,12 +52,16 @@ class Programme:
     """How to build one family of programmes and turn optimal scores into distances.
 
     build(reference, evaluated) -> LpBatch; to_distance(scores) -> distances. ``prefix`` names
-    the family's columns (e.g. "vrs_" gives vrs_d_t_t ...).
+    the family's columns (e.g. "vrs_" gives vrs_d_t_t ...). ``redundant``, if given, tells from
+    the reference units' own programmes (within-period solutions, in reference order) which
+    reference units cannot change any optimum of this family, so that the cross-period
+    programmes may leave them out (see distance.redundant_for_radial).
     """
 
     prefix: str
     build: Callable[[Block, Block], LpBatch]
     to_distance: Callable[[np.ndarray], np.ndarray]
+    redundant: Callable[[LpSolutions], np.ndarray] | None = None
 
 
 class PanelData:
@@ -127,10 +131,16 @@ class _Segment:
 
 @dataclass(frozen=True)
 class _Task:
-    """All programmes against one reference technology: solved as one warm-started batch."""
+    """All programmes against one reference technology.
+
+    ``within`` evaluates the reference units themselves (its units are the reference units, in
+    order); ``cross`` the other period's observations. They are solved in two rounds, so that
+    the cross-period programmes can leave out reference units the within round shows redundant.
+    """
 
     reference: Block
-    segments: list[_Segment]
+    within: _Segment
+    cross: list[_Segment]
 
 
 def _in_both(data: PanelData, pair: tuple) -> pd.Index:
@@ -142,21 +152,20 @@ def _tasks_by_period(data: PanelData) -> list[_Task]:
     periods = data.periods
     tasks = []
     for k, p in enumerate(periods):
-        units = data.complete[p]
         within = []
-        segments = []
+        cross = []
         if k + 1 < len(periods):  # D^t(t) and D^t(t+1) of the pair (p, next)
             pair = (p, periods[k + 1])
             within.append((pair, "d_t_t"))
             both = _in_both(data, pair)
-            segments.append(_Segment(both, data.block(pair[1], both), [(pair, "d_t_t1")]))
+            cross.append(_Segment(both, data.block(pair[1], both), [(pair, "d_t_t1")]))
         if k > 0:  # D^{t+1}(t+1) and D^{t+1}(t) of the pair (previous, p)
             pair = (periods[k - 1], p)
             within.append((pair, "d_t1_t1"))
             both = _in_both(data, pair)
-            segments.append(_Segment(both, data.block(pair[0], both), [(pair, "d_t1_t")]))
-        reference = data.block(p, units)
-        tasks.append(_Task(reference, [_Segment(units, reference, within), *segments]))
+            cross.append(_Segment(both, data.block(pair[0], both), [(pair, "d_t1_t")]))
+        reference = data.block(p, data.complete[p])
+        tasks.append(_Task(reference, _Segment(data.complete[p], reference, within), cross))
     return tasks
 
 
@@ -165,9 +174,13 @@ def _tasks_by_pair(data: PanelData) -> list[_Task]:
     for pair in data.pairs():
         both = _in_both(data, pair)
         at_t, at_t1 = data.block(pair[0], both), data.block(pair[1], both)
-        tasks.append(_Task(at_t, [_Segment(both, at_t, [(pair, "d_t_t")]), _Segment(both, at_t1, [(pair, "d_t_t1")])]))
-        tasks.append(_Task(at_t1, [_Segment(both, at_t1, [(pair, "d_t1_t1")]), _Segment(both, at_t, [(pair, "d_t1_t")])]))
+        tasks.append(_Task(at_t, _Segment(both, at_t, [(pair, "d_t_t")]), [_Segment(both, at_t1, [(pair, "d_t_t1")])]))
+        tasks.append(_Task(at_t1, _Segment(both, at_t1, [(pair, "d_t1_t1")]), [_Segment(both, at_t, [(pair, "d_t1_t")])]))
     return tasks
+
+
+def _kept(block: Block, keep: np.ndarray) -> Block:
+    return {name: matrix[keep] for name, matrix in block.items()}
 
 
 def adjacent_distances(data: PanelData, programmes: list[Programme], reference: Reference, workers: int | None) -> pd.DataFrame:
@@ -175,28 +188,27 @@ def adjacent_distances(data: PanelData, programmes: list[Programme], reference: 
     if reference not in REFERENCES:
         raise ValueError(f"reference must be one of {REFERENCES}, got {reference!r}")
     tasks = _tasks_by_period(data) if reference == "period" else _tasks_by_pair(data)
-    batches = [
-        programme.build(task.reference, _concatenated([segment.block for segment in task.segments]))
-        for programme in programmes
-        for task in tasks
-    ]
-    solutions = iter(solve_batches(batches, workers))
+    jobs = [(programme, task) for programme in programmes for task in tasks]
+    # Round 1: every reference unit against its own technology.
+    within = solve_batches([programme.build(task.reference, task.within.block) for programme, task in jobs], workers)
+    # Round 2: the other period's observations, against the technology less its redundant units.
+    cross_batches = []
+    for (programme, task), solved in zip(jobs, within, strict=True):
+        kept = task.reference if programme.redundant is None else _kept(task.reference, ~programme.redundant(solved))
+        cross_batches.append(
+            programme.build(kept, _concatenated([segment.block for segment in task.cross])) if task.cross else None
+        )
+    cross = iter(solve_batches([batch for batch in cross_batches if batch is not None], workers))
+
     # (prefix, pair, distance) -> (units, distances, statuses)
     results: dict[tuple, tuple[pd.Index, np.ndarray, np.ndarray]] = {}
-    for programme in programmes:
-        for task in tasks:
-            solved = next(solutions)
-            distances = programme.to_distance(solved.score)
-            start = 0
-            for segment in task.segments:
-                stop = start + len(segment.units)
-                for pair, distance in segment.destinations:
-                    results[(programme.prefix, pair, distance)] = (
-                        segment.units,
-                        distances[start:stop],
-                        solved.status[start:stop],
-                    )
-                start = stop
+    for (programme, task), solved_within, cross_batch in zip(jobs, within, cross_batches, strict=True):
+        solved_cross = next(cross) if cross_batch is not None else None
+        for segment, solved, start in [(task.within, solved_within, 0)] + _offsets(task.cross, solved_cross):
+            stop = start + len(segment.units)
+            distances = programme.to_distance(solved.score[start:stop])
+            for pair, distance in segment.destinations:
+                results[(programme.prefix, pair, distance)] = (segment.units, distances, solved.status[start:stop])
 
     frames = []
     for pair in data.pairs():
@@ -226,6 +238,15 @@ def adjacent_distances(data: PanelData, programmes: list[Programme], reference: 
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _offsets(segments: list[_Segment], solved: LpSolutions | None) -> list[tuple[_Segment, LpSolutions, int]]:
+    """Each cross segment with the solutions of the batch that concatenated them and its first row there."""
+    offsets, start = [], 0
+    for segment in segments:
+        offsets.append((segment, solved, start))
+        start += len(segment.units)
+    return offsets
 
 
 def chain(frame: pd.DataFrame, unit: str, columns: list[str]) -> pd.DataFrame:
