@@ -8,8 +8,8 @@ Panel functions (one row per unit and adjacent pair of periods):
   Malmquist index M = EC x TC (Fare, Grosskopf, Norris and Zhang 1994), with PEC x SEC = EC
   under "vrs" (malmquist.py).
 - ``malmquist_luenberger(panel, unit, period, inputs, good_outputs, bad_outputs)``: ML =
-  MLEFFCH x MLTECH with directional distance functions (Chung, Fare and Grosskopf 1997)
-  (luenberger.py).
+  MLEFFCH x MLTECH with directional distance functions (Chung, Fare and Grosskopf 1997);
+  ``bad_model="as_inputs"`` gives DataEnvelopmentAnalysis.jl's variant (luenberger.py).
 
 Distance functions of many evaluated units against one reference technology:
 
@@ -22,6 +22,10 @@ the two periods' references; the period-s technology is spanned by every unit wi
 in s (``reference="period"``) or, optionally, by the units observed in both periods of the pair
 (``reference="pair"``). Programmes not solved to optimality (infeasible cross-period VRS or ML
 programmes) give NaN and are named in a ``status`` column, never dropped.
+
+Speed (lp.py): each reference technology's programme is passed to HiGHS once and re-solved from
+the previous basis for each evaluated unit, several units per run, in worker processes;
+``python -m orchestration.lib.frontier.bench`` times a nightly refresh's worth of programmes.
 """
 
 from .distance import DistanceResult, directional_distance, output_distance

@@ -24,24 +24,26 @@ Directional output distance function with an undesirable output (Chung, Fare and
                                                      sum_j lambda_j b_j  = (1 - beta) b0   ("weak_disposability")
                                                      lambda >= 0
 
-The equality on bads is the weak disposability (with null-jointness) of Chung et al.: bads can
-be cut only together with goods. ``bad_model="as_inputs"`` replaces it by
+The equality on bads is Chung et al.'s weak disposability of bads: they can be cut only
+together with goods. ``bad_model="as_inputs"`` replaces it by
 ``sum_j lambda_j b_j <= (1 - beta) b0``: bads are then treated like inputs. That is the
 programme coded in DataEnvelopmentAnalysis.jl (``deaenv``, used by its ``malmluen``), whose
 published Malmquist-Luenberger values are reproduced with it in tests/lib.
 
-Redundant reference units (radial programmes only): a reference unit j with phi_j* > 1 against
-its own technology is dominated by a combination of the other reference units (with
-sum_j lambda_j x_j <= x_j0 and sum lambda y >= phi_j* y_j0, move lambda's own weight c < 1 to
-the left and divide by 1 - c: the others produce at least (phi_j* - c)/(1 - c) >= 1 times
-y_j from no more than x_j, and under "vrs" their weights again sum to one). So the technology,
-and every optimum against it, is the same without it; removing such units one at a time never
-changes the others' phi_j*. Cross-period programmes therefore use only the reference units with
+Redundant reference units (radial programmes only): let reference unit j have a finite
+phi_j* > 1 against its own technology, attained by lambda* with sum lambda* x <= x_j and
+sum lambda* y >= phi_j* y_j. Its own weight c = lambda*_j is below 1 (c >= 1 would leave the
+other units producing (phi_j* - c) y_j from no input, or j producing from no input, and phi_j*
+would be unbounded). Moving j's own share to the right and dividing by 1 - c, the other units
+alone produce at least (phi_j* - c)/(1 - c) >= 1 times y_j from at most x_j, with weights that
+still sum to one under "vrs". So j lies in the technology of the others, dropping it changes the
+technology and no optimum against it, and dropping such units one at a time never changes the
+remaining units' phi*. Cross-period programmes therefore use only the reference units with
 phi_j* <= 1 + REDUNDANT_ABOVE (the frontier units, typically 5-20 of 180), which makes them
-about three times cheaper; the optimal values are unchanged (tests/lib compare every
-cross-period distance with the multiplier form over all reference units). The argument fails
-for the equality on bads (scaling a dominating combination breaks the input constraint), so
-directional programmes always use every reference unit.
+about three times cheaper at unchanged optimal values (tests/lib compare every cross-period
+distance with programmes over all reference units). The argument fails for the equality on
+bads (rescaling a dominating combination breaks the input constraint), so directional
+programmes always use every reference unit.
 
 Zero outputs: with ``y0 = 0`` (and, for the directional function, ``b0 = 0``) the direction is
 zero and the programme is unbounded; it is reported with status "unbounded" and NaN, where
