@@ -6,7 +6,7 @@ import pytest
 
 from orchestration.lib.frontier import directional_distance, malmquist_luenberger
 from tests.lib.independent import beta, multiplier_beta
-from tests.lib.test_malmquist import long_panel, pair
+from tests.lib.panels import long_panel, pair
 
 # DataEnvelopmentAnalysis.jl test/malmluen.jl and test/deaenv.jl: 5 units, input 1 everywhere.
 JL_Y = [[7, 5, 1, 3, 4], [8, 5.5, 2, 2, 4], [8, 5.5, 2, 2, 4]]

@@ -6,26 +6,11 @@ import pytest
 
 from orchestration.lib.frontier import malmquist, output_distance
 from tests.lib.independent import multiplier_phi, shephard
+from tests.lib.panels import long_panel, pair
 
 # DataEnvelopmentAnalysis.jl test/malmquist.jl: 5 units, 1 input, 1 output, periods as columns.
 JL_X = [[2, 3, 5, 4, 4], [1, 2, 4, 3, 4], [0.5, 1.5, 3, 2, 4]]
 JL_Y = [[1, 4, 6, 3, 5], [1, 4, 6, 3, 3], [2, 4, 6, 3, 1]]
-
-
-def long_panel(periods_of_columns: dict[str, list[list[float]]]) -> pd.DataFrame:
-    """{column: [period 0 values by unit, period 1 values, ...]} -> long frame with unit, period."""
-    first = next(iter(periods_of_columns.values()))
-    rows = []
-    for period in range(len(first)):
-        for unit in range(len(first[period])):
-            row = {"unit": f"dmu{unit + 1}", "period": period}
-            row.update({column: float(values[period][unit]) for column, values in periods_of_columns.items()})
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def pair(result: pd.DataFrame, period_from: int) -> pd.DataFrame:
-    return result[result["period_from"] == period_from].set_index("unit").sort_index()
 
 
 def test_two_periods_reproduce_dataenvelopmentanalysis_jl():

@@ -23,7 +23,8 @@ technology as in FGNZ. Also returned, from the cross-period variable returns pro
 index on the variable returns technology that DataEnvelopmentAnalysis.jl's
 ``malmquist(X, Y, rts = :VRS, orient = :Output)`` computes::
 
-    TC_VRS = sqrt( D_v^t(t+1) / D_v^{t+1}(t+1)  x  D_v^t(t) / D_v^{t+1}(t) ),   M_VRS = PEC x TC_VRS
+    M_VRS  = sqrt( D_v^t(t+1) / D_v^t(t)  x  D_v^{t+1}(t+1) / D_v^{t+1}(t) ) = PEC x TC_VRS
+    TC_VRS = sqrt( D_v^t(t+1) / D_v^{t+1}(t+1)  x  D_v^t(t) / D_v^{t+1}(t) )
 
 The cross-period variable returns programmes are infeasible when a unit uses less of an input
 than any convex combination of the other period's units; ``m_vrs`` and ``tc_vrs`` are then NaN
@@ -96,7 +97,7 @@ def malmquist(
             indices["pec"] = v_t1_t1 / v_t_t
             indices["sec"] = (d_t1_t1 / v_t1_t1) / (d_t_t / v_t_t)
             indices["tc_vrs"] = np.sqrt((v_t_t1 / v_t1_t1) * (v_t_t / v_t1_t))
-            indices["m_vrs"] = indices["pec"] * indices["tc_vrs"]
+            indices["m_vrs"] = np.sqrt((v_t_t1 / v_t_t) * (v_t1_t1 / v_t1_t))
     names = list(indices)
     front = table[[unit, "period_from", "period_to"]]
     result = pd.concat([front, pd.DataFrame(indices, index=table.index), table.drop(columns=front.columns)], axis=1)
