@@ -29,7 +29,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from .distance import directional_batch, radial_output_batch
-from .lp import LpBatch, default_workers, solve_batch
+from .lp import LpBatch, solve_batch
 from .luenberger import malmquist_luenberger
 from .malmquist import malmquist
 
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     programmes = sum(3 * count_programmes(panel) for panel in panels)
     print(f"panels: 180 units x 70 periods and 31 units x 20 periods; {programmes} programmes per run, {args.workers} worker(s)")
     # Wall times depend on what else the machine runs: say so next to them.
-    print(f"CPUs available: {default_workers()}; load average before the runs: {os.getloadavg()[0]:.2f}")
+    print(f"CPUs available: {len(os.sched_getaffinity(0))}; load average before the runs: {os.getloadavg()[0]:.2f}")
 
     times = []
     for run in range(args.runs):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -59,9 +58,6 @@ _SOLVER_OPTIONS = {
 # Programmes per HiGHS run (see _StackedLp): measured on the benchmark panels, 8-32 are
 # about equally fast and about 1.5x faster than one programme per run.
 STACKED_PROGRAMMES = 10
-
-# Fewer programmes than this are solved in the calling process by default (see solve_batches).
-PARALLEL_THRESHOLD = 5000
 
 
 @dataclass(frozen=True)
@@ -200,16 +196,12 @@ def solve_batch(batch: LpBatch, copies: int | None = None) -> LpSolutions:
     return LpSolutions(score, status)
 
 
-def default_workers() -> int:
-    """The CPUs this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _process_context() -> multiprocessing.context.BaseContext:
     """Fresh worker processes, never a fork of the caller (which may hold DuckDB's or Dagster's threads).
 
-    The fork server imports this module once and forks workers from itself, so starting a
-    pool costs milliseconds after the first; "spawn" is the portable fallback.
+    The fork server imports this module once and forks workers from itself; "spawn" is the
+    portable fallback. Either way each worker also imports the caller's main module (Python's
+    rule for these start methods), which takes about a second: hence one pool per process.
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -218,23 +210,30 @@ def _process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def solve_batches(batches: list[LpBatch], workers: int | None = None) -> list[LpSolutions]:
-    """Solve independent batches, in up to ``workers`` processes.
+# Worker pools by size, started on first use and kept for the life of the process (idle
+# workers wait on a queue); concurrent.futures shuts them down at interpreter exit.
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    pool = _POOLS.get(workers)
+    if pool is None or getattr(pool, "_broken", False):
+        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
+    return pool
+
+
+def solve_batches(batches: list[LpBatch], workers: int = 1) -> list[LpSolutions]:
+    """Solve independent batches, in this process (workers=1) or in ``workers`` worker processes.
 
     HiGHS holds Python's GIL while it solves, so threads would not run programmes in parallel;
-    worker processes do. workers=None uses every CPU available when there are at least
-    PARALLEL_THRESHOLD programmes (below that, starting processes costs more than it saves)
-    and one process otherwise. Each batch is solved whole by one process, in a fixed order, so
-    the results do not depend on ``workers``.
+    worker processes do, once started (about a second, once per process and pool size). Each
+    batch is solved whole by one process, in a fixed order, so the results do not depend on
+    ``workers``.
     """
-    programmes = sum(batch.size for batch in batches)
-    if workers is None:
-        workers = default_workers() if programmes >= PARALLEL_THRESHOLD else 1
     workers = min(workers, len(batches))
     if workers <= 1:
         return [solve_batch(batch) for batch in batches]
     # Largest batches first so that no process is left with a big one at the end.
     order = sorted(range(len(batches)), key=lambda i: -batches[i].size * batches[i].reference_rows.shape[1])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
-        solved = dict(zip(order, pool.map(solve_batch, [batches[i] for i in order]), strict=True))
+    solved = dict(zip(order, _pool(workers).map(solve_batch, [batches[i] for i in order]), strict=True))
     return [solved[i] for i in range(len(batches))]

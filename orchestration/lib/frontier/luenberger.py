@@ -53,7 +53,7 @@ def malmquist_luenberger(
     bad_outputs: list[str],
     bad_model: BadModel = "weak_disposability",
     reference: Reference = "period",
-    workers: int | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Malmquist-Luenberger index of every unit for every pair of adjacent periods.
 

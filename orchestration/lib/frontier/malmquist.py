@@ -61,15 +61,15 @@ def malmquist(
     outputs: list[str],
     returns: Returns = "crs",
     reference: Reference = "period",
-    workers: int | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Output-oriented Malmquist index of every unit for every pair of adjacent periods.
 
     panel: long frame, one row per (unit, period), non-negative numeric inputs and outputs.
     returns: "crs" for M = EC x TC; "vrs" adds PEC, SEC (EC = PEC x SEC) and M_VRS, TC_VRS.
     reference: how technologies are spanned in unbalanced panels, "period" or "pair" (see panel.py).
-    workers: processes solving the programmes (default: every CPU for large panels, see lp.solve_batches);
-        results do not depend on it.
+    workers: 1 solves in this process; more starts that many worker processes (once per process,
+        about a second) and pays off for large panels (lp.solve_batches). Results do not depend on it.
 
     Returns one row per unit present in both periods of a pair, with columns ``<unit>,
     period_from, period_to, m, ec, tc, [pec, sec, tc_vrs, m_vrs,] d_t_t, d_t1_t1, d_t_t1,

@@ -183,7 +183,7 @@ def _kept(block: Block, keep: np.ndarray) -> Block:
     return {name: matrix[keep] for name, matrix in block.items()}
 
 
-def adjacent_distances(data: PanelData, programmes: list[Programme], reference: Reference, workers: int | None) -> pd.DataFrame:
+def adjacent_distances(data: PanelData, programmes: list[Programme], reference: Reference, workers: int) -> pd.DataFrame:
     """One row per unit and adjacent pair: unit, period_from, period_to, <prefix>d_* for each programme, status."""
     if reference not in REFERENCES:
         raise ValueError(f"reference must be one of {REFERENCES}, got {reference!r}")
