@@ -22,7 +22,7 @@ from .vega import write_bundle
 
 REPORT_DIR_NAME = "report"
 UNCERTAINTY_TABLE = "mart_nqpf_uncertainty"
-# Economies of the growth-accounting charts by default: large economies of every continent but Oceania, and Korea (the
+# Economies of the growth-accounting charts by default: large economies of Asia, Europe and the Americas, and Korea (the
 # cross-country index's leader in 2023). build_report(tfp_economies=...) picks others.
 DEFAULT_TFP_ECONOMIES = ("CHN", "USA", "JPN", "DEU", "IND", "GBR", "FRA", "BRA", "KOR")
 
