@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; dbt tests become Dagster asset checks."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -115,34 +116,50 @@ def nqpf_dbt_models(
     yield from _with_table_metadata(events, data_dir.paths)
     if not invocation.is_successful():
         raise Failure(description=f"dbt build failed: {invocation.get_error() or 'see the dbt log'}", allow_retries=False)
-    _seed_state_file(data_dir.paths).write_text(json.dumps(_seed_checksums(), indent=1) + "\n")
+    _seed_state_file(data_dir.paths).write_text(json.dumps(_seed_fingerprints(), indent=1) + "\n")
 
 
-def _seed_checksums() -> dict[str, str]:
-    return {n["name"]: n["checksum"]["checksum"] for n in manifest()["nodes"].values() if n["resource_type"] == "seed"}
+def _seed_fingerprints() -> dict[str, str]:
+    """Per seed: its file, its config (column types) and the tests that read it, as dbt parsed them."""
+    nodes = manifest()["nodes"].values()
+    fingerprints = {}
+    for seed in (n for n in nodes if n["resource_type"] == "seed"):
+        tests = sorted(
+            json.dumps([t["name"], t.get("test_metadata"), t.get("raw_code")], sort_keys=True, default=str)
+            for t in nodes
+            if t["resource_type"] == "test" and seed["unique_id"] in t["depends_on"]["nodes"]
+        )
+        parts = [seed["checksum"]["checksum"], json.dumps(seed["config"].get("column_types"), sort_keys=True), *tests]
+        fingerprints[seed["name"]] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return fingerprints
 
 
 def _seed_state_file(paths: DataPaths) -> Path:
-    return paths.warehouse.with_name("dbt_seed_checksums.json")
+    return paths.warehouse.with_name("dbt_seed_fingerprints.json")
 
 
 def unchanged_seeds(context: AssetExecutionContext, paths: DataPaths) -> list[str]:
-    """Seeds whose file is the one loaded by the last successful build into this warehouse.
+    """The seeds, when not one of them changed since the last successful build into this warehouse.
 
-    Reloading a seed that did not change only costs time (a seed and its tests are a fifth of
-    the build's nodes). A seed is reloaded when its file changed, its table is missing, or this
-    Dagster instance has no materialization of it (whose checks the quality gate would miss).
+    Reloading seeds that did not change only costs time (the seeds and their tests are a fifth
+    of the build's nodes). A seed's fingerprint covers its file, its column types and the tests
+    that read it; when any seed's changed, a seed table is missing, or this Dagster instance
+    has no materialization of one (whose checks the quality gate would miss), every seed is
+    reloaded with all its tests, so that tests spanning two seeds always run.
     """
     state = _seed_state_file(paths)
     if not state.is_file() or not paths.warehouse.is_file():
         return []
-    loaded = json.loads(state.read_text())
+    fingerprints = _seed_fingerprints()
+    if json.loads(state.read_text()) != fingerprints:
+        return []
     with connect(paths.warehouse, read_only=True) as con:
         query = "select table_name from information_schema.tables where table_schema = 'seeds'"
         tables = {row[0] for row in con.execute(query).fetchall()}
-    candidates = [name for name, checksum in _seed_checksums().items() if loaded.get(name) == checksum and name in tables]
-    materialized = context.instance.get_latest_materialization_events([AssetKey(name) for name in candidates])
-    return sorted(name for name in candidates if materialized.get(AssetKey(name)) is not None)
+    materialized = context.instance.get_latest_materialization_events([AssetKey(name) for name in fingerprints])
+    if set(fingerprints) - tables or any(materialized.get(AssetKey(name)) is None for name in fingerprints):
+        return []
+    return sorted(fingerprints)
 
 
 def _artifacts_dir(paths: DataPaths, run_id: str) -> Path:

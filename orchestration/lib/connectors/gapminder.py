@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from ..indicator_systems import required_codes
 from ..settings import DataSourceChoice
+from ..value_ranges import series_range
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
 from .tables import Column, ParsedTable, TableSchema, parse_table
@@ -66,7 +67,11 @@ def datapoints_schema(concept: str) -> TableSchema:
     return TableSchema(
         source="gapminder",
         key=("geo", "time"),
-        columns=(Column("geo", "text"), Column("time", "integer"), Column(concept, "number")),
+        columns=(
+            Column("geo", "text"),
+            Column("time", "integer"),
+            Column(concept, "number", valid=series_range("gapminder", concept)),
+        ),
         duplicate_rows="drop_identical",
     )
 

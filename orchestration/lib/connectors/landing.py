@@ -85,6 +85,7 @@ def published_rows(parsed: ParsedTable, long: bool) -> tuple[pd.DataFrame, list[
         remarks.append(f"{len(shown)} verbatim repeated rows dropped ({', '.join(shown[:5])}{more})")
     if parsed.extra_columns:
         remarks.append(f"extra columns kept as text: {', '.join(parsed.extra_columns)}")
+    remarks.extend(parsed.remarks)
     return frame, remarks
 
 

@@ -12,6 +12,7 @@ import requests
 from pydantic import BaseModel, Field
 
 from ..settings import DataSourceChoice
+from ..value_ranges import value_ranges
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
 from .tables import Column, TableSchema, parse_table
@@ -42,15 +43,16 @@ _OTHER_NUMBERS = (
 )
 # fmt: on
 
+_VALID = value_ranges("pwt", "column")  # every numeric column has its valid range in the seed
 SCHEMA = TableSchema(
     source="pwt",
     key=("isocode", "year"),
     excel_sheet="Data",
     columns=(
         *_IDENTIFIERS,
-        *(Column(name, "number") for name in _USED),
+        *(Column(name, "number", valid=_VALID[name]) for name in _USED),
         *(Column(name, "text", required=False) for name in _OTHER_TEXT),
-        *(Column(name, "number", required=False) for name in _OTHER_NUMBERS),
+        *(Column(name, "number", required=False, valid=_VALID[name]) for name in _OTHER_NUMBERS),
     ),
 )
 

@@ -19,9 +19,10 @@ import yaml
 from pydantic import BaseModel, Field
 
 from ..settings import DataSourceChoice
+from ..value_ranges import value_ranges
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
-from .tables import Column, ParsedTable, TableSchema, parse_table
+from .tables import Column, ParsedTable, RangesByKey, TableSchema, parse_table
 
 if TYPE_CHECKING:  # pandas loads on first use, not with the code location
     pass
@@ -46,7 +47,8 @@ class TableLayout:
 def table_schema(source: str, layout: TableLayout) -> TableSchema:
     region, year = layout.columns["region"], layout.columns["year"]
     if layout.wide:
-        values = tuple(Column(name, "number") for name in layout.wide)
+        valid = value_ranges(source, "column")
+        values = tuple(Column(name, "number", valid=valid[name]) for name in layout.wide)
         return TableSchema(
             source=source,
             key=layout.schema_key,
@@ -66,6 +68,8 @@ def table_schema(source: str, layout: TableLayout) -> TableSchema:
             Column(roles["value"], "number"),
             Column(roles["unit"], "text"),
         ),
+        # a unit the seeds do not know stops the dbt build with a list; its values are not checked here
+        ranges_by_key=RangesByKey(roles["unit"], roles["value"], value_ranges(source, "unit")),
     )
 
 

@@ -1,8 +1,8 @@
 -- Provincial capital stock by Zhang Jun's perpetual inventory method.
 -- Formula and vars: docs block china_capital_stock (models/docs/methods.md).
-{%- set base_year = var('china_capital_base_year') -%}
-{%- set delta = var('china_capital_depreciation') -%}
-{%- set initial_ratio = var('china_capital_initial_ratio') %}
+{%- set base_year = nqpf_var('china_capital_base_year') -%}
+{%- set delta = nqpf_var('china_capital_depreciation') -%}
+{%- set initial_ratio = nqpf_var('china_capital_initial_ratio') %}
 
 with inputs as (
 

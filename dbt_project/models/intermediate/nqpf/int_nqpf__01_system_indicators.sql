@@ -59,6 +59,8 @@ joined as (
         transforms.denominator_code,
         transforms.multiplier,
         indicators.unit,
+        indicators.valid_min,
+        indicators.valid_max,
         indicators.description,
         indicators.citation,
         systems.window_start,

@@ -3,7 +3,7 @@
 -- A published value the transform cannot use (log of a non-positive number, no denominator)
 -- is kept with the reason and counted as dropped in mart_nqpf_coverage.
 {%- set observations = ref('int_observations') %}
-{% if var('nqpf_unknown_geo_codes') == 'fail' -%}
+{% if nqpf_var('nqpf_unknown_geo_codes') == 'fail' -%}
 {{ raise_if_rows(
     "select source, source_code, count(*), arg_min(source_file || ' line ' || coalesce(cast(source_line as varchar), '?'), source_line)
      from " ~ observations ~ " where geo_status = 'unknown_code' group by 1, 2 order by 1, 2",

@@ -2,6 +2,19 @@
 -- nqpf_panel says (models/docs/methods.md); fill_method says how each value was obtained.
 -- The grid runs from window_start to window_end (or, when that is `auto`, to the system's
 -- last observed year); observations outside it still anchor fills.
+{{ raise_if_rows(
+    "select v.system_id, v.indicator_id, v.geo_code, v.year, v.indicator_value,
+            '[' || i.valid_min || ', ' || i.valid_max || ']', coalesce(o.source_file || ' line ' || o.source_line, i.source)
+     from " ~ ref('int_nqpf__02_indicator_values') ~ " as v
+     inner join " ~ ref('int_nqpf__01_system_indicators') ~ " as i using (system_id, indicator_id)
+     left join " ~ ref('int_observations') ~ " as o
+         on o.source = i.source and o.indicator_code = i.indicator_code and o.geo_code = v.geo_code and o.year = v.year
+     where v.indicator_value < i.valid_min or v.indicator_value > i.valid_max
+     order by 1, 2, 3, 4",
+    "indicator values outside their valid range (system | indicator | unit | year | value | valid range | published at); "
+    ~ "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv"
+) }}
+
 with indicators as (
 
     select * from {{ ref('int_nqpf__01_system_indicators') }}

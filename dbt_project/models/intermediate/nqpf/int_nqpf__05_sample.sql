@@ -1,6 +1,6 @@
 -- Which unit-years enter each system's index, and where an `auto` window ends.
 -- Rule: docs block nqpf_sample (models/docs/methods.md).
-{% if var('nqpf_indicator_without_data') == 'fail' -%}
+{% if nqpf_var('nqpf_indicator_without_data') == 'fail' -%}
 {{ raise_if_rows(
     "select i.system_id, i.indicator_id, i.source || ':' || i.indicator_code from " ~ ref('int_nqpf__01_system_indicators') ~ " i
      inner join " ~ ref('int_nqpf__04_indicator_status') ~ " s using (system_id, indicator_id)

@@ -1,6 +1,6 @@
 -- TFP level index, 5- and 10-year average TFP growth and TFP's share of output growth.
 -- Rules: docs block tfp_levels (models/docs/methods.md).
-{% set base_year = var('tfp_base_year') %}
+{% set base_year = nqpf_var('tfp_base_year') %}
 
 with economy_years as (
 

@@ -11,6 +11,7 @@ complete JSON is retried here with exponential backoff (tenacity).
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ import requests
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 from urllib3.exceptions import ReadTimeoutError
 
+from ...value_ranges import series_range
 from ..errors import SourceSchemaError, SourceUnavailableError
 from ..fetch import RETRY_STATUSES, FetchedFile
 from ..tables import ParsedTable
@@ -154,6 +156,7 @@ def parse_indicator(path: Path, shown: str, code: str) -> ParsedTable:
     import pandas as pd
 
     payloads = json.loads(path.read_text(encoding="utf-8"))
+    low, high = series_range(SOURCE, code)
     records = []
     for page_number, (meta, rows) in enumerate(payloads, start=1):
         for position, row in enumerate(rows or [], start=1):
@@ -172,9 +175,14 @@ def parse_indicator(path: Path, shown: str, code: str) -> ParsedTable:
                     SOURCE, shown, f"non-integer year {row['date']!r}", column="date", row=f"page {page_number} row {position}"
                 ) from None
             value = row["value"]
-            if value is not None and not isinstance(value, int | float):
+            where = f"page {page_number} row {position}"
+            if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)):
+                raise SourceSchemaError(SOURCE, shown, f"non-numeric value {value!r}", column="value", row=where)
+            if value is not None and not math.isfinite(value):
+                raise SourceSchemaError(SOURCE, shown, f"non-finite value {value!r}", column="value", row=where)
+            if value is not None and not low <= value <= high:
                 raise SourceSchemaError(
-                    SOURCE, shown, f"non-numeric value {value!r}", column="value", row=f"page {page_number} row {position}"
+                    SOURCE, shown, f"value {value!r} outside the valid range [{low:g}, {high:g}]", column="value", row=where
                 )
             records.append(
                 {

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...value_ranges import series_range
 from ..errors import SourceSchemaError, SourceUnavailableError
 from ..tables import WORLD_BANK_MISSING, Column, ParsedTable, TableSchema, parse_table
 
@@ -30,27 +31,39 @@ OBSERVATION_COLUMNS = [
 ]
 ECONOMY_COLUMNS = ["economy_code", "economy_name", "region", "income_group", "vintage", "source_file"]
 
-LONG_SCHEMA = TableSchema(
-    source=SOURCE,
-    key=("Country Code", "Year"),
-    columns=(
-        Column("Country Name", "text"),
-        Column("Country Code", "text"),
-        Column("Year", "integer"),
-        Column("Value", "number"),
-    ),
-    missing_tokens=WORLD_BANK_MISSING,
-    duplicate_rows="drop_identical",
-)
+
+def long_schema(code: str) -> TableSchema:
+    """``Country Name,Country Code,Year,Value``, with the series' valid range on ``Value``."""
+    return TableSchema(
+        source=SOURCE,
+        key=("Country Code", "Year"),
+        columns=(
+            Column("Country Name", "text"),
+            Column("Country Code", "text"),
+            Column("Year", "integer"),
+            Column("Value", "number", valid=series_range(SOURCE, code)),
+        ),
+        missing_tokens=WORLD_BANK_MISSING,
+        duplicate_rows="drop_identical",
+    )
+
+
 BULK_ID_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
-BULK_SCHEMA = TableSchema(
-    source=SOURCE,
-    key=("Country Code",),
-    columns=tuple(Column(name, "text") for name in BULK_ID_COLUMNS),
-    missing_tokens=WORLD_BANK_MISSING,
-    undeclared_kind="number",  # one column per year
-    duplicate_rows="drop_identical",
-)
+
+
+def bulk_schema(code: str) -> TableSchema:
+    """The bulk file's identifier columns, then one column per year, each in the series' valid range."""
+    return TableSchema(
+        source=SOURCE,
+        key=("Country Code",),
+        columns=tuple(Column(name, "text") for name in BULK_ID_COLUMNS),
+        missing_tokens=WORLD_BANK_MISSING,
+        undeclared_kind="number",  # one column per year
+        undeclared_valid=series_range(SOURCE, code),
+        duplicate_rows="drop_identical",
+    )
+
+
 METADATA_SCHEMA = TableSchema(
     source=SOURCE,
     key=("Country Code",),
@@ -142,7 +155,7 @@ def parse_long(path: Path, shown: str, code: str, vintage: str | None) -> Parsed
     """``Country Name,Country Code,Year,Value`` (the datahub package layout)."""
     import pandas as pd
 
-    table = parse_table(path, shown, schema=LONG_SCHEMA)
+    table = parse_table(path, shown, schema=long_schema(code))
     frame = table.frame
     return ParsedTable(
         pd.DataFrame(
@@ -169,7 +182,7 @@ def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
     header_line, facts = bulk_preamble(path)
     if header_line is None:
         raise SourceSchemaError(SOURCE, shown, 'no header row ("Country Name",...) found: the file holds only its preamble')
-    table = parse_table(path, shown, schema=BULK_SCHEMA, header_line=header_line)
+    table = parse_table(path, shown, schema=bulk_schema(code), header_line=header_line)
     frame = table.frame
     wrong = frame["Indicator Code"].ne(code)
     if wrong.any():
