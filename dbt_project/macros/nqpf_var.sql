@@ -12,10 +12,10 @@
         'china_capital_depreciation': {'kind': 'number', 'min': 0, 'max': 1},
         'china_capital_initial_ratio': {'kind': 'number', 'min': 0.000001, 'max': 10},
     } -%}
-    {%- if name not in specs -%}
+    {%- if name not in specs and execute -%}
         {{ exceptions.raise_compiler_error("nqpf_var: no rule for the dbt var " ~ name ~ "; add one to macros/nqpf_var.sql") }}
     {%- endif -%}
-    {%- set spec = specs[name] -%}
+    {%- set spec = specs.get(name, {'kind': 'choice', 'choices': []}) -%}
     {%- set value = var(name) -%}
     {%- if spec.kind == 'choice' -%}
         {%- set ok = value is string and value in spec.choices -%}
@@ -23,9 +23,10 @@
     {%- else -%}
         {%- set is_number = value is number and value is not boolean -%}
         {%- set ok = is_number and (spec.kind != 'integer' or value is integer) and spec.min <= value <= spec.max -%}
-        {%- set wanted = "a" ~ ("n integer" if spec.kind == 'integer' else " number") ~ " from " ~ spec.min ~ " to " ~ spec.max -%}
+        {%- set noun = "an integer" if spec.kind == 'integer' else "a number" -%}
+        {%- set wanted = noun ~ " from " ~ spec.min ~ " to " ~ spec.max -%}
     {%- endif -%}
-    {%- if not ok -%}
+    {%- if not ok and execute -%}
         {{ exceptions.raise_compiler_error(
             "the dbt var " ~ name ~ " is " ~ (value | tojson) ~ ", which is not " ~ wanted
             ~ " (set it in dbt_project.yml or with --vars)") }}

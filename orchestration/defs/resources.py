@@ -4,12 +4,14 @@ import os
 from pathlib import Path
 
 import requests
-from dagster import ConfigurableResource, InitResourceContext
-from pydantic import Field
+from dagster import ConfigurableResource, Failure, InitResourceContext
+from pydantic import Field, PrivateAttr
 
+from ..lib.connectors.drift import DriftTolerance
 from ..lib.connectors.fetch import http_session
 from ..lib.quality.gx_suites import Suite
 from ..lib.quality.validator import VALIDATOR
+from ..lib.refresh_lock import DataFolderBusy, RefreshLock
 from ..lib.settings import DATA_SOURCE_ENV, DataPaths, DataSourceChoice, data_paths, resolve_data_source
 from .transform.project import NqpfDbtCliResource, nqpf_dbt_project
 
@@ -22,6 +24,16 @@ class DataSourceResource(ConfigurableResource):
     backoff_factor: float = Field(default=1.0, description="Exponential backoff base, seconds")
     step_retries: int = Field(default=2, description="Retries of a whole ingest step when an endpoint stays unreachable")
     step_retry_delay_s: float = Field(default=10.0, description="Wait before the first step retry; doubles each time")
+    max_row_loss: float = Field(
+        default=0.05, ge=0, le=1, description="Share of a file's rows that may vanish since its last pull"
+    )
+    max_unit_loss: float = Field(
+        default=0.01, ge=0, le=1, description="Share of a file's rows that may belong to units or years gone since its last pull"
+    )
+    max_median_factor: float = Field(default=10.0, gt=1, description="How far a file's median value may move since its last pull")
+    revising_sources: list[str] = Field(
+        default_factory=list, description="Sources whose publisher revises: a shrink is recorded in the pull, not fatal"
+    )
 
     @property
     def choice(self) -> DataSourceChoice:
@@ -29,6 +41,10 @@ class DataSourceResource(ConfigurableResource):
 
     def session(self) -> requests.Session:
         return http_session(self.http_retries, self.backoff_factor)
+
+    @property
+    def drift_tolerance(self) -> DriftTolerance:
+        return DriftTolerance(self.max_row_loss, self.max_unit_loss, self.max_median_factor, tuple(self.revising_sources))
 
 
 class DataDirResource(ConfigurableResource):
@@ -39,6 +55,25 @@ class DataDirResource(ConfigurableResource):
     @property
     def paths(self) -> DataPaths:
         return DataPaths(Path(self.root))
+
+
+class RefreshLockResource(ConfigurableResource):
+    """Holds the data folder for the whole run: one refresh at a time, however it was started."""
+
+    root: str = Field(description="Absolute path of the data folder (NQPF_DATA_DIR)")
+    wait_s: float = Field(default=0.0, ge=0, description="How long to wait for a running refresh to finish before giving up")
+    _lock: RefreshLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._lock = RefreshLock(Path(self.root))
+        try:
+            self._lock.acquire(context.run_id, self.wait_s)
+        except DataFolderBusy as exc:
+            raise Failure(description=str(exc), allow_retries=False) from None
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
 
 class GreatExpectationsResource(ConfigurableResource):
@@ -59,5 +94,6 @@ def build_resources(data_dir: Path | None = None, data_source: str | None = None
         "dbt": NqpfDbtCliResource(project_dir=nqpf_dbt_project),
         "sources": DataSourceResource(setting=data_source or os.environ.get(DATA_SOURCE_ENV, "auto")),
         "data_dir": DataDirResource(root=str(data_dir or data_paths().root)),
+        "refresh_lock": RefreshLockResource(root=str(data_dir or data_paths().root)),
         "gx": GreatExpectationsResource(),
     }

@@ -10,6 +10,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from .connectors.errors import ConfigurationError
 from .settings import SEEDS_DIR
 
 RANGES_SEED = "source_value_ranges.csv"
@@ -37,6 +38,6 @@ def series_range(source: str, code: str, seeds: Path = SEEDS_DIR) -> tuple[float
     try:
         return value_ranges(source, "series", seeds)[code]
     except KeyError:
-        raise ValueError(
+        raise ConfigurationError(
             f"{source}: no valid range is declared for series {code}: add a row to dbt_project/seeds/{RANGES_SEED}"
         ) from None

@@ -36,6 +36,12 @@ def prepare() -> None:
 
 
 def refresh() -> int:
+    from ..lib.refresh_lock import RefreshLock
+
+    holder = RefreshLock(data_paths().root).busy()
+    if holder is not None:  # the run's own lock (RefreshLockResource) is what counts; this only says it early
+        print(f"nqpf: the data folder {data_paths().root} is in use by {holder}; not starting", file=sys.stderr)
+        return 3
     ensure_dagster_home()
     # Start the GX worker first: it imports Great Expectations on the other core while this
     # process loads the definitions and ingests (see lib/quality/validator.py).

@@ -14,7 +14,7 @@ from pydantic import create_model
 from ...lib.connectors.catalogue import sources as catalogue
 from ...lib.connectors.landing import pull_source
 from ...lib.connectors.source import Source
-from ..resources import DataDirResource, DataSourceResource
+from ..resources import DataDirResource, DataSourceResource, RefreshLockResource
 from .pull import ingest_results, run_pull
 
 
@@ -41,12 +41,16 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         ],
     )
     def ingest(
-        context: AssetExecutionContext, config: run_config, sources: DataSourceResource, data_dir: DataDirResource
+        context: AssetExecutionContext,
+        config: run_config,
+        sources: DataSourceResource,
+        data_dir: DataDirResource,
+        refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
     ) -> Iterator[MaterializeResult]:
         started = time.perf_counter()
         options = source.Options(**config.model_dump())
         files = source.files(sources.choice, sources.session(), options)
-        result = run_pull(context, sources, lambda: pull_source(source, files, data_dir.paths))
+        result = run_pull(context, sources, lambda: pull_source(source, files, data_dir.paths, sources.drift_tolerance))
         context.log.info(
             f"{source.name}: {len(result.pulls)} files landed: "
             + ", ".join(f"{t} {len(f)} rows" for t, f in result.frames.items())

@@ -6,7 +6,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, DataVersion, Failure, MaterializeResult, MetadataValue, RetryRequested
 
-from ...lib.connectors.errors import SourceSchemaError, SourceUnavailableError
+from ...lib.connectors.errors import SourceError, SourceSchemaError, SourceUnavailableError
 from ...lib.connectors.landing import PullResult
 from ...lib.connectors.source import Source
 from ..previews import frame_preview
@@ -31,6 +31,8 @@ def run_pull(context: AssetExecutionContext, sources: DataSourceResource, pull: 
     except SourceSchemaError as exc:
         kept = {"snapshot": exc.snapshot.snapshot, "sha256": exc.snapshot.sha256} if exc.snapshot else {}
         raise Failure(description=str(exc), allow_retries=False, metadata=kept) from exc
+    except SourceError as exc:  # e.g. a seed or catalogue entry that cannot be used
+        raise Failure(description=str(exc), allow_retries=False) from exc
 
 
 def ingest_results(source: Source, result: PullResult, data_source: str, started: float) -> Iterator[MaterializeResult]:

@@ -20,7 +20,7 @@ from pydantic import Field
 from ...lib.publishing import PublishedTable, git_commit, new_version_id, publish
 from ...lib.warehouse import SNAPSHOTS_TABLE, connect
 from ..quality.gate_status import check_statuses, gate_problems
-from ..resources import DataDirResource, DataSourceResource
+from ..resources import DataDirResource, DataSourceResource, RefreshLockResource
 from ..transform.dbt import model_relations, published_models, relation, table_key
 
 
@@ -84,7 +84,11 @@ def build_publication_asset(
         ),
     )
     def publication(
-        context: AssetExecutionContext, config: PublishConfig, data_dir: DataDirResource, sources: DataSourceResource
+        context: AssetExecutionContext,
+        config: PublishConfig,
+        data_dir: DataDirResource,
+        sources: DataSourceResource,
+        refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
     ) -> MaterializeResult:
         started = time.perf_counter()
         statuses = check_statuses(context.instance, guarded_checks)

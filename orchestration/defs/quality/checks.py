@@ -25,7 +25,7 @@ from dagster import (
 from ...lib.connectors.catalogue import raw_tables
 from ...lib.quality.gx_suites import Suite, load_suites
 from ...lib.settings import EXPECTATIONS_DIR
-from ..resources import DataDirResource, GreatExpectationsResource
+from ..resources import DataDirResource, GreatExpectationsResource, RefreshLockResource
 from ..transform.dbt import model_relations
 
 
@@ -58,7 +58,10 @@ def build_suite_checks(name: str, suites: list[Suite], relations: dict[str, str]
         ],
     )
     def _checks(
-        context: AssetCheckExecutionContext, data_dir: DataDirResource, gx: GreatExpectationsResource
+        context: AssetCheckExecutionContext,
+        data_dir: DataDirResource,
+        gx: GreatExpectationsResource,
+        refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
     ) -> Iterator[AssetCheckResult]:
         results_dir = data_dir.paths.quality / "gx" / context.run.run_id
         results_dir.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from dagster import (
     asset,
 )
 
+from ..resources import RefreshLockResource
 from .gate_status import check_statuses, gate_problems
 
 
@@ -28,7 +29,10 @@ def build_quality_gate(upstream: Sequence[AssetKey], guarded_checks: Sequence[As
         ),
         metadata={"guarded_checks": MetadataValue.json(sorted(k.to_user_string() for k in guarded_checks))},
     )
-    def quality_gate(context: AssetExecutionContext) -> MaterializeResult:
+    def quality_gate(
+        context: AssetExecutionContext,
+        refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
+    ) -> MaterializeResult:
         statuses = check_statuses(context.instance, guarded_checks)
         problems = gate_problems(statuses)
         if problems:

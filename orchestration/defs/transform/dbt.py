@@ -16,7 +16,7 @@ from pydantic import Field
 from ...lib.settings import DATA_DIR_ENV, DataPaths
 from ...lib.warehouse import connect
 from ..previews import preview_query
-from ..resources import DataDirResource
+from ..resources import DataDirResource, RefreshLockResource
 from .project import NqpfDbtCliResource, nqpf_dbt_project
 
 PUBLISHED_TAG = "published"
@@ -97,7 +97,11 @@ def model_relations() -> dict[str, str]:
 
 @dbt_assets(manifest=nqpf_dbt_project.manifest_path, project=nqpf_dbt_project, dagster_dbt_translator=TRANSLATOR)
 def nqpf_dbt_models(
-    context: AssetExecutionContext, config: DbtBuildConfig, dbt: NqpfDbtCliResource, data_dir: DataDirResource
+    context: AssetExecutionContext,
+    config: DbtBuildConfig,
+    dbt: NqpfDbtCliResource,
+    data_dir: DataDirResource,
+    refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
 ) -> Iterator:
     os.environ[DATA_DIR_ENV] = str(data_dir.paths.root.resolve())  # dbt's profile reads the warehouse path from here
     unchanged = unchanged_seeds(context, data_dir.paths)

@@ -5,6 +5,10 @@ class SourceError(Exception):
     """Base class: something about a source stops the run before anything lands."""
 
 
+class ConfigurationError(SourceError):
+    """The pipeline's own configuration (a seed, the catalogue) cannot be used as it is."""
+
+
 class SourceUnavailableError(SourceError):
     """Neither the configured endpoint nor the mirror could deliver the file."""
 

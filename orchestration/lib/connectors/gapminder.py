@@ -132,11 +132,15 @@ class Gapminder(Source):
             long=True,
             preview_columns=("indicator_code", "gapminder_geo", "year", "value"),
             preview_order=("year",),
+            unit_column="gapminder_geo",
+            year_column="year",
+            value_column="value",
         ),
         RawTable(
             asset="gapminder_geo_raw",
             table="raw.gapminder_geo",
             description="Gapminder geo entities: Gapminder code, name, ISO3 code, whether it is a country.",
+            unit_column="gapminder_geo",
         ),
     )
 
@@ -146,10 +150,10 @@ class Gapminder(Source):
                 retrieve, self.name, online_url(relative, options.base_url), f"{MIRROR_FOLDER}/{relative}", choice, session
             )
 
-        yield SourceFile("raw.gapminder_geo", fetch(ENTITIES_FILE), parse_entities)
+        yield SourceFile("raw.gapminder_geo", fetch(ENTITIES_FILE), parse_entities, "entities")
         for concept in concepts():
             yield SourceFile(
-                "raw.gapminder_observations", fetch(datapoints_file(concept)), partial(parse_datapoints, concept=concept)
+                "raw.gapminder_observations", fetch(datapoints_file(concept)), partial(parse_datapoints, concept=concept), concept
             )
 
     def mirror_files(self, mirror: Path) -> list[Path]:

@@ -11,10 +11,11 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from ..settings import DataPaths
 from ..warehouse import load_raw_tables
+from .drift import DEFAULT_TOLERANCE, DriftTolerance, SourceDriftError, changes, profile, read_profiles, write_profiles
 from .errors import SourceSchemaError
 from .fetch import FetchedFile
 from .snapshots import Snapshot, record_pull, take_snapshot
@@ -50,17 +51,34 @@ class PullResult:
         return digests[0] if len(digests) == 1 else hashlib.sha256("+".join(digests).encode()).hexdigest()
 
 
-def pull_source(source: Source, files: Iterable[SourceFile], paths: DataPaths) -> PullResult:
-    """Fetch, snapshot and parse every file of ``source``, then land its tables together."""
+def pull_source(
+    source: Source, files: Iterable[SourceFile], paths: DataPaths, tolerance: DriftTolerance = DEFAULT_TOLERANCE
+) -> PullResult:
+    """Fetch, snapshot and parse every file of ``source``, then land its tables together.
+
+    Each file is also compared with its previous landed pull (drift.py); the profiles are kept
+    only once the source has landed.
+    """
     import pandas as pd
 
-    long = {t.table: t.long for t in source.tables}
+    tables = {t.table: t for t in source.tables}
     collected: dict[str, list[pd.DataFrame]] = {t.table: [] for t in source.tables}
-    pulls = []
+    previous, profiles, pulls = read_profiles(paths.landing), {}, []
     for file in files:
         snapshot = snapshot_of(file.fetch(), paths.landing)
         parsed = parse_or_reject(snapshot, paths.landing, file.parse)
-        frame, remarks = published_rows(parsed, long[file.table])
+        frame, remarks = published_rows(parsed, tables[file.table].long)
+        key = f"{source.name}/{file.key}"
+        profiles[key] = profile(frame, tables[file.table])
+        if key in previous:
+            moved = changes(previous[key], profiles[key], tolerance)
+            if moved and source.name not in tolerance.warn_only:
+                reject(
+                    paths.landing,
+                    snapshot,
+                    SourceDriftError(source.name, snapshot.origin, "since its last pull, " + "; ".join(moved)),
+                )
+            remarks += [f"since its last pull, {change} (recorded: the publisher revises)" for change in moved]
         pulls.append(Pull(snapshot, file.table, len(frame), "; ".join(remarks)))
         collected[file.table].append(frame)
     empty = [table for table, frames in collected.items() if not frames]
@@ -68,6 +86,7 @@ def pull_source(source: Source, files: Iterable[SourceFile], paths: DataPaths) -
         raise ValueError(f"{source.name}: the pull listed no file for {', '.join(empty)}")
     frames = {table: pd.concat(parts, ignore_index=True) for table, parts in collected.items()}
     land(paths, source.name, frames, pulls)
+    write_profiles(paths.landing, profiles)
     return PullResult(source.name, frames, pulls)
 
 
@@ -102,9 +121,14 @@ def parse_or_reject(snapshot: Snapshot, landing: Path, parse) -> ParsedTable:
     try:
         return parse(snapshot.path, snapshot.origin)
     except SourceSchemaError as exc:
-        record_pull(landing, snapshot, None, "rejected", str(exc))
-        exc.snapshot = snapshot
-        raise
+        reject(landing, snapshot, exc)
+
+
+def reject(landing: Path, snapshot: Snapshot, error: SourceSchemaError) -> NoReturn:
+    """Record a pull as rejected (its snapshot stays on disk to inspect) and stop with its error."""
+    record_pull(landing, snapshot, None, "rejected", str(error))
+    error.snapshot = snapshot
+    raise error
 
 
 def land(paths: DataPaths, source: str, frames: dict[str, pd.DataFrame], pulls: list[Pull]) -> None:

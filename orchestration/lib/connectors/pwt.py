@@ -76,13 +76,16 @@ class PennWorldTable(Source):
             "under their own codes.",
             preview_columns=("economy_code", "year", "rgdpna", "rkna", "emp", "avh", "hc", "labsh", "rtfpna"),
             preview_order=("year",),
+            unit_column="economy_code",
+            year_column="year",
+            value_column="rgdpna",
         ),
     )
 
     def files(self, choice: DataSourceChoice, session: requests.Session, options: PwtOptions) -> Iterator[SourceFile]:
         url = options.url or OFFICIAL_URL
         yield SourceFile(
-            "raw.pwt", partial(retrieve, self.name, url, MIRROR_PATH, choice, session), partial(parse_table, schema=SCHEMA)
+            "raw.pwt", partial(retrieve, self.name, url, MIRROR_PATH, choice, session), partial(parse_table, schema=SCHEMA), "pwt"
         )
 
     def mirror_files(self, mirror: Path) -> list[Path]:

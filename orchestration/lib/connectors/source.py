@@ -32,6 +32,10 @@ class RawTable:
     # What an engineer wants to see first in the asset's preview: newest rows, key columns.
     preview_columns: tuple[str, ...] = ()
     preview_order: tuple[str, ...] = ()  # columns sorted descending (e.g. "year")
+    # What a pull is compared with the previous pull by (drift.py): units, years, values.
+    unit_column: str | None = None
+    year_column: str | None = None
+    value_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class SourceFile:
     table: str
     fetch: Callable[[], FetchedFile]
     parse: Callable[[Path, str], ParsedTable]  # (snapshot path, origin shown in messages)
+    key: str  # what the file is, the same online and offline (a series code, a file name): pulls compare by it
 
 
 class NoOptions(BaseModel):

@@ -150,6 +150,9 @@ class StatisticalTable(Source):
                 long=True,
                 preview_columns=("region_label", "year", "variable", "value", "published_unit"),
                 preview_order=("year",),
+                unit_column="region_label",
+                year_column="year",
+                value_column="value",
             ),
         )
 
@@ -168,6 +171,7 @@ class StatisticalTable(Source):
                 self.tables[0].table,
                 partial(retrieve, self.name, f"{base}/{file}", self.mirror_path(file), choice, session),
                 self.parse,
+                file,
             )
 
     def mirror_files(self, mirror: Path) -> list[Path]:

@@ -1,7 +1,8 @@
 -- Every published value of every source, long, with the unit code it maps to and whether it
 -- is in scope: a World Bank economy or a Chinese province, as opposed to an aggregate (World
 -- Bank region or income group, China's national total or a regional aggregate), a code its
--- publisher does not know, or a unit outside the World Bank's list.
+-- publisher does not know (the World Bank's metadata, Gapminder's entities, PWT's own list of
+-- economies), or a unit outside the World Bank's list.
 with economies as (
 
     select geo_code from {{ ref('int_geographies') }}
@@ -65,8 +66,13 @@ pwt as (
         observations.value,
         'pwt' as source_file,
         cast(null as bigint) as source_line,
-        case when economies.geo_code is null then 'outside_universe' else 'in_scope' end as geo_status
+        case
+            when pwt_economies.economy_code is null then 'unknown_code'
+            when economies.geo_code is null then 'outside_universe'
+            else 'in_scope'
+        end as geo_status
     from {{ ref('stg_pwt__observations') }} as observations
+    left join {{ ref('pwt_economies') }} as pwt_economies on observations.economy_code = pwt_economies.economy_code
     left join economies on observations.economy_code = economies.geo_code
 
 ),

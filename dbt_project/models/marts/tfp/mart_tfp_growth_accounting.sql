@@ -14,7 +14,11 @@ with economy_years as (
         labsh as labour_share,
         rtfpna as pwt_tfp_index
     from {{ ref('stg_pwt__economy_years') }}
-    where has_growth_accounting_inputs
+    where
+        has_growth_accounting_inputs
+        -- a code PWT's own list does not know stops the build in int_nqpf__02_indicator_values,
+        -- or (nqpf_unknown_geo_codes = exclude) is left out here and recorded in mart_source_exclusions
+        and economy_code in (select pwt_economies.economy_code from {{ ref('pwt_economies') }} as pwt_economies)
 
 ),
 

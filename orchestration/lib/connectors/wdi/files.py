@@ -8,14 +8,15 @@ in both mirror layouts is read from the newer one only: vintages are never splic
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ...value_ranges import series_range
 from ..errors import SourceSchemaError, SourceUnavailableError
-from ..tables import WORLD_BANK_MISSING, Column, ParsedTable, TableSchema, parse_table
+from ..tables import WORLD_BANK_MISSING, Column, ParsedTable, TableSchema, decode_text, parse_table
 
 SOURCE = "wdi"
 OBSERVATION_COLUMNS = [
@@ -76,8 +77,6 @@ METADATA_SCHEMA = TableSchema(
     ),
 )
 
-if TYPE_CHECKING:  # pandas loads on first use, not with the code location
-    pass
 YEAR = re.compile(r"^\d{4}$")
 
 
@@ -85,26 +84,45 @@ YEAR = re.compile(r"^\d{4}$")
 class MirrorFile:
     path: Path
     layout: str  # "long" or "bulk"
-    vintage: str | None
+    vintage: str | None  # ISO date
+    # A file whose preamble could not be read is still fetched, snapshotted and then rejected
+    # with this error, so the bad bytes are kept and the pull recorded.
+    problem: SourceSchemaError | None = None
 
 
 # ---------------------------------------------------------------- the mirror's two layouts
 
+MANIFEST_COLUMNS = {
+    "folder", "wdi_code", "title", "repo_path", "last_commit", "last_commit_date", "rows_all", "n_countries",
+    "year_min", "year_max", "obs_countries_1990_2022", "license",
+}  # fmt: skip
+
 
 def locate(code: str, mirror: Path) -> MirrorFile:
-    """The file to read for ``code``: the newer of the long and the bulk layout."""
+    """The file to read for ``code``: the one of the newer vintage when both layouts hold it."""
     candidates = []
     long_file = mirror / "wdi" / "indicators" / code.lower() / "data.csv"
     if long_file.is_file():
-        candidates.append(MirrorFile(long_file, "long", _datahub_vintage(mirror, code)))
+        vintages = datahub_vintages(mirror)
+        if code not in vintages:
+            raise SourceSchemaError(
+                SOURCE, str(mirror / "wdi" / "MANIFEST.csv"), f"lists no vintage for {code}, whose data.csv is in the mirror"
+            )
+        identity = _datapackage_identity(long_file.with_name("datapackage.json"), code)
+        if identity is not None:
+            return MirrorFile(long_file, "long", vintages[code], identity)
+        candidates.append(MirrorFile(long_file, "long", vintages[code]))
     for bulk_file in sorted((mirror / "worldbank").glob(f"API_{code}_DS2_*.csv")):
-        candidates.append(MirrorFile(bulk_file, "bulk", bulk_preamble(bulk_file)[1].get("Last Updated Date")))
+        try:
+            candidates.append(MirrorFile(bulk_file, "bulk", bulk_vintage(bulk_file, str(bulk_file))))
+        except SourceSchemaError as problem:
+            return MirrorFile(bulk_file, "bulk", None, problem)
     if not candidates:
         raise SourceUnavailableError(
             f"{SOURCE}: the mirror has no file for {code} "
             f"(looked for wdi/indicators/{code.lower()}/data.csv and worldbank/API_{code}_DS2_*.csv under {mirror})"
         )
-    return max(candidates, key=lambda c: c.vintage or "")
+    return max(candidates, key=_newest_first)
 
 
 def locate_metadata(mirror: Path) -> MirrorFile:
@@ -112,43 +130,103 @@ def locate_metadata(mirror: Path) -> MirrorFile:
     found = []
     for meta in sorted((mirror / "worldbank").glob("Metadata_Country_API_*.csv")):
         data = meta.with_name(meta.name.removeprefix("Metadata_Country_"))
-        vintage = bulk_preamble(data)[1].get("Last Updated Date") if data.is_file() else None
-        found.append(MirrorFile(meta, "bulk", vintage))
+        if data.is_file():
+            found.append(MirrorFile(meta, "bulk", bulk_vintage(data, str(data))))
     if not found:
         raise SourceUnavailableError(
-            f"{SOURCE}: the mirror has no worldbank/Metadata_Country_*.csv under {mirror}: "
+            f"{SOURCE}: the mirror has no worldbank/Metadata_Country_*.csv (beside its API_*.csv) under {mirror}: "
             "without the World Bank's own metadata economies cannot be told from aggregates"
         )
-    return max(found, key=lambda f: f.vintage or "")
+    return max(found, key=_newest_first)
 
 
-def _datahub_vintage(mirror: Path, code: str) -> str | None:
-    manifest = mirror / "wdi" / "MANIFEST.csv"
-    if not manifest.is_file():
+def _datapackage_identity(package: Path, code: str) -> SourceSchemaError | None:
+    """A datapackage.json beside data.csv says which indicator the folder holds: it must be ``code``."""
+    if not package.is_file():
         return None
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row.get("wdi_code") == code:
-                return row.get("last_commit_date") or None
+    try:
+        held = json.loads(decode_text(package.read_bytes(), SOURCE, str(package))).get("worldbank", {}).get("indicator", "")
+    except (ValueError, AttributeError):
+        return SourceSchemaError(SOURCE, str(package), "is not a JSON datapackage with worldbank.indicator")
+    if str(held).upper() != code:
+        return SourceSchemaError(
+            SOURCE, str(package), f"describes indicator {held!r}, expected {code!r}", column="worldbank.indicator"
+        )
     return None
+
+
+def reject(path: Path, shown: str, problem: SourceSchemaError) -> ParsedTable:
+    """The parser of a file found unusable before it was fetched: it is kept and recorded, then rejected."""
+    raise problem
+
+
+def _newest_first(file: MirrorFile) -> str:
+    """Sort key of vintages (ISO dates, so text order is date order); an unknown vintage comes last."""
+    return file.vintage or ""
+
+
+def datahub_vintages(mirror: Path) -> dict[str, str]:
+    """``wdi/MANIFEST.csv``: the snapshot date of each series of the long layout, every line checked."""
+    manifest = mirror / "wdi" / "MANIFEST.csv"
+    shown = str(manifest)
+    if not manifest.is_file():
+        raise SourceSchemaError(
+            SOURCE, shown, "is missing: without it the vintage of the series in wdi/indicators/ cannot be told"
+        )
+    text = decode_text(manifest.read_bytes(), SOURCE, shown)
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise SourceSchemaError(SOURCE, shown, "the file is empty")
+    header = [cell.strip() for cell in rows[0]]
+    missing = [c for c in ("wdi_code", "last_commit_date") if c not in header]
+    if missing:
+        raise SourceSchemaError(SOURCE, shown, f"required column(s) missing: {', '.join(missing)}", column=missing[0])
+    unknown = [c for c in header if c not in MANIFEST_COLUMNS]
+    if unknown:
+        raise SourceSchemaError(SOURCE, shown, f"unknown column(s): {', '.join(unknown)}", column=unknown[0], row="line 1")
+    if len(rows) < 2:
+        raise SourceSchemaError(SOURCE, shown, "the file has a header but no series")
+    code_at, date_at = header.index("wdi_code"), header.index("last_commit_date")
+    vintages = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise SourceSchemaError(SOURCE, shown, f"{len(row)} fields where the header has {len(header)}", row=f"line {line}")
+        vintages[row[code_at].strip()] = iso_date(row[date_at], shown, "last_commit_date", f"line {line}")
+    return vintages
+
+
+def iso_date(text: str, shown: str, column: str, row: str) -> str:
+    """A vintage as an ISO date (YYYY-MM-DD). Vintages decide which file wins, so they are compared
+    as dates, never as text ('24/02/2025' would sort after '2026-02-24')."""
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise SourceSchemaError(SOURCE, shown, f"{text!r} is not a date (YYYY-MM-DD)", column=column, row=row) from None
 
 
 # ---------------------------------------------------------------- parsers
 
 
-def bulk_preamble(path: Path) -> tuple[int | None, dict[str, str]]:
-    """Line number of the header row (1-based) and the preamble's key-value pairs."""
-    facts: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.reader(handle), start=1):
-            cells = [c.strip() for c in row]
-            if cells and cells[0] == "Country Name":
-                return number, facts
-            if len(cells) >= 2 and cells[0]:
-                facts[cells[0]] = cells[1]
-            if number > 20:
-                break
+def bulk_preamble(path: Path, shown: str | None = None) -> tuple[int | None, dict[str, tuple[str, int]]]:
+    """Line number of the header row (1-based) and the preamble's key -> (value, line)."""
+    facts: dict[str, tuple[str, int]] = {}
+    text = decode_text(path.read_bytes(), SOURCE, shown or str(path))
+    for number, row in enumerate(csv.reader(text.splitlines()[:25]), start=1):
+        cells = [c.strip() for c in row]
+        if cells and cells[0] == "Country Name":
+            return number, facts
+        if len(cells) >= 2 and cells[0]:
+            facts[cells[0]] = (cells[1], number)
     return None, facts
+
+
+def bulk_vintage(path: Path, shown: str) -> str | None:
+    """The bulk file's ``Last Updated Date`` as an ISO date; None when it has no preamble (some downloads)."""
+    _, facts = bulk_preamble(path, shown)
+    if "Last Updated Date" not in facts:
+        return None
+    value, line = facts["Last Updated Date"]
+    return iso_date(value, shown, "Last Updated Date", f"line {line}")
 
 
 def parse_long(path: Path, shown: str, code: str, vintage: str | None) -> ParsedTable:
@@ -172,6 +250,7 @@ def parse_long(path: Path, shown: str, code: str, vintage: str | None) -> Parsed
             }
         )[OBSERVATION_COLUMNS],
         dropped_duplicates=table.dropped_duplicates,
+        remarks=table.remarks,
     )
 
 
@@ -179,9 +258,10 @@ def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
     """The World Bank's wide CSV: a preamble, then one row per economy and one column per year."""
     import pandas as pd
 
-    header_line, facts = bulk_preamble(path)
+    header_line, _ = bulk_preamble(path, shown)
     if header_line is None:
         raise SourceSchemaError(SOURCE, shown, 'no header row ("Country Name",...) found: the file holds only its preamble')
+    vintage = bulk_vintage(path, shown)
     table = parse_table(path, shown, schema=bulk_schema(code), header_line=header_line)
     frame = table.frame
     wrong = frame["Indicator Code"].ne(code)
@@ -208,12 +288,13 @@ def parse_bulk(path: Path, shown: str, code: str) -> ParsedTable:
                 "year": long["year"].astype("Int64"),
                 "value": long["value"],
                 "layout": "bulk",
-                "vintage": facts.get("Last Updated Date"),
+                "vintage": vintage,
                 "source_file": shown,
                 "source_line": long["_line"],
             }
         )[OBSERVATION_COLUMNS],
         dropped_duplicates=table.dropped_duplicates,
+        remarks=table.remarks,
     )
 
 

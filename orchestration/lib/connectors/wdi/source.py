@@ -62,11 +62,15 @@ class WorldDevelopmentIndicators(Source):
             long=True,
             preview_columns=("indicator_code", "economy_code", "year", "value", "layout", "vintage"),
             preview_order=("year",),
+            unit_column="economy_code",
+            year_column="year",
+            value_column="value",
         ),
         RawTable(
             asset="wdi_economies_raw",
             table="raw.wdi_economies",
             description=f"The World Bank's country metadata (region, income group; aggregates have no region). {NOTE}",
+            unit_column="economy_code",
         ),
     )
 
@@ -74,12 +78,15 @@ class WorldDevelopmentIndicators(Source):
         codes = required_codes(self.name)
         if choice.online:
             settings = api.ApiSettings(base_url=options.api_base_url, per_page=options.per_page, date=options.date)
-            yield SourceFile("raw.wdi_economies", lambda: api.download_economies(session, settings), api.parse_economies)
+            yield SourceFile(
+                "raw.wdi_economies", partial(api.download_economies, session, settings), api.parse_economies, "economies"
+            )
             for code in codes:
                 yield SourceFile(
                     "raw.wdi_observations",
                     partial(api.download_indicator, code, session, settings),
                     partial(api.parse_indicator, code=code),
+                    code,
                 )
             return
         mirror = require_mirror(self.name, choice)
@@ -89,13 +96,17 @@ class WorldDevelopmentIndicators(Source):
         def fetch(path: Path):
             return partial(from_mirror, self.name, choice, str(path.relative_to(mirror)))
 
-        yield SourceFile("raw.wdi_economies", fetch(metadata.path), partial(files.parse_metadata, vintage=metadata.vintage))
+        yield SourceFile(
+            "raw.wdi_economies", fetch(metadata.path), partial(files.parse_metadata, vintage=metadata.vintage), "economies"
+        )
         for code, found in located.items():
-            if found.layout == "long":
+            if found.problem is not None:
+                parse = partial(files.reject, problem=found.problem)
+            elif found.layout == "long":
                 parse = partial(files.parse_long, code=code, vintage=found.vintage)
             else:
                 parse = partial(files.parse_bulk, code=code)
-            yield SourceFile("raw.wdi_observations", fetch(found.path), parse)
+            yield SourceFile("raw.wdi_observations", fetch(found.path), parse, code)
 
     def mirror_files(self, mirror: Path) -> list[Path]:
         located = locate_series(required_codes(self.name), mirror)
