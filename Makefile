@@ -19,7 +19,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 run: $(VENV)/.installed
 	$(BIN)/nqpf refresh
 
+# The report's browser tests drive Debian's Chromium: installed once here, before the workers start.
 test: $(VENV)/.installed
+	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: $(VENV)/.installed

@@ -19,12 +19,21 @@ if ! command -v apt-get >/dev/null 2>&1; then
     echo "chromium missing at $CHROMIUM and apt-get is not available on this machine" >&2
     exit 1
 fi
-if ! apt-get update -qq >/dev/null 2>&1; then
-    echo "chromium missing at $CHROMIUM and 'apt-get update' failed (no reachable package mirror?)" >&2
+# The package mirror is sometimes briefly unreachable, and another apt may hold its lock: try a few times.
+retry() {
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep $((attempt * 5))
+    done
+    return 1
+}
+if ! retry apt-get -o DPkg::Lock::Timeout=120 update -qq; then
+    echo "chromium missing at $CHROMIUM and 'apt-get update' failed five times (no reachable package mirror?)" >&2
     exit 1
 fi
-if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null 2>&1; then
-    echo "chromium missing at $CHROMIUM and 'apt-get install chromium' failed" >&2
+if ! DEBIAN_FRONTEND=noninteractive retry apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends chromium fonts-wqy-microhei; then
+    echo "chromium missing at $CHROMIUM and 'apt-get install chromium' failed five times" >&2
     exit 1
 fi
 if [ ! -x "$CHROMIUM" ]; then

@@ -42,7 +42,10 @@ def test_groups_show_the_flow():
     assets = current_definitions()["assets"]
     assert {a["group"] for a in assets.values()} == GROUPS
     assert assets["pwt_raw"] == {"group": "ingest", "upstream": []}
-    assert assets["mart_tfp_growth_accounting"]["upstream"] == ["stg_pwt__economy_years"]
+    assert assets["mart_tfp_growth_accounting"]["upstream"] == [
+        "pwt_economies",
+        "stg_pwt__economy_years",
+    ]  # PWT codes checked against its list
     assert assets["quality_gate"]["group"] == "quality" and assets["publication"]["group"] == "publish"
     assert "quality_gate" in assets["publication"]["upstream"]
     assert assets["nqpf_indicators"]["group"] == "staging"  # the seed

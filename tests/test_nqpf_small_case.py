@@ -22,16 +22,21 @@ from .conftest import dbt_error, run_dbt
 TOY_SYSTEM = """system_id,title,geography,window_start,window_end,min_share_per_element,max_gap_years,max_extrapolation_years,normalisation_shift,auto_end_min_share,min_geos_per_year,description
 toy,Toy system,economies,2001,auto,0.5,1,1,0.5,0.8,3,Small enough to check by hand
 """
-TOY_INDICATORS = """system_id,indicator_id,source,indicator_code,element,sub_dimension,direction,transform,unit,description,citation
-toy,L1,wdi,X1,laborers,skills,+,as_is,units,More is better,test
-toy,L3,wdi,X3,laborers,skills,+,as_is,units,Published only in 1990,test
-toy,I1,wdi,X2,instruments_of_labor,energy,-,as_is,units,Less is better,test
-toy,I2,pwt,rnna,instruments_of_labor,capital,+,per_worker,units,Capital per worker,test
-toy,S1,gapminder,s1,subjects_of_labor,output,+,as_is,units,From Gapminder,test
+TOY_INDICATORS = """system_id,indicator_id,source,indicator_code,element,sub_dimension,direction,transform,unit,valid_min,valid_max,description,citation
+toy,l1,wdi,X1,laborers,skills,+,as_is,units,0,10000,More is better,test
+toy,l3,wdi,X3,laborers,skills,+,as_is,units,0,10000,Published only in 1990,test
+toy,i1,wdi,X2,instruments_of_labor,energy,-,as_is,units,0,10000,Less is better,test
+toy,i2,pwt,rnna,instruments_of_labor,capital,+,per_worker,units,0,10000,Capital per worker,test
+toy,s1,gapminder,s1,subjects_of_labor,output,+,as_is,units,0,10000,From Gapminder,test
 """
 TOY_TRANSFORMS = """geography,transform,operation,denominator_source,denominator_code,multiplier,description
 economies,as_is,identity,,,1,As published
 economies,per_worker,ratio,pwt,emp,1,Per person engaged
+"""
+TOY_PWT_ECONOMIES = """economy_code,economy_name
+AAA,A
+BBB,B
+TWN,Taiwan
 """
 ECONOMIES = ["AAA", "BBB", "CCC", "DDD"]
 WDI_VALUES = [  # indicator, economy, year, value
@@ -70,14 +75,14 @@ GAPMINDER_VALUES = [
 ]
 
 UNIT_YEARS = [("AAA", 2001), ("AAA", 2002), ("BBB", 2001), ("BBB", 2002), ("CCC", 2001), ("CCC", 2002)]
-# Normalised by hand: z = 0.5 + 0.5 (x - min) / (max - min), or (max - x) for I1 (shift 0.5).
+# Normalised by hand: z = 0.5 + 0.5 (x - min) / (max - min), or (max - x) for i1 (shift 0.5).
 Z = {
-    "L1": [0.5, 0.625, 0.75, 0.875, 1.0, 1.0],  # 10, 20, 30, 40 (interpolated), 50, 50
-    "I1": [0.5, 2 / 3, 5 / 6, 5 / 6, 1.0, 1.0],  # 4, 3, 2, 2, 1, 1 (extrapolated); less is better
-    "I2": [0.5, 0.75, 1.0, 1.0, None, None],  # 10, 20, 30, 30; CCC has no PWT data
-    "S1": [0.5, 0.625, 0.75, 0.75, 1.0, 1.0],  # 1, 2, 3, 3, 5, 5
+    "l1": [0.5, 0.625, 0.75, 0.875, 1.0, 1.0],  # 10, 20, 30, 40 (interpolated), 50, 50
+    "i1": [0.5, 2 / 3, 5 / 6, 5 / 6, 1.0, 1.0],  # 4, 3, 2, 2, 1, 1 (extrapolated); less is better
+    "i2": [0.5, 0.75, 1.0, 1.0, None, None],  # 10, 20, 30, 30; CCC has no PWT data
+    "s1": [0.5, 0.625, 0.75, 0.75, 1.0, 1.0],  # 1, 2, 3, 3, 5, 5
 }
-ELEMENT = {"L1": "laborers", "I1": "instruments_of_labor", "I2": "instruments_of_labor", "S1": "subjects_of_labor"}
+ELEMENT = {"l1": "laborers", "i1": "instruments_of_labor", "i2": "instruments_of_labor", "s1": "subjects_of_labor"}
 
 
 def write_toy_warehouse(path: Path) -> None:
@@ -149,6 +154,7 @@ def toy_project(root: Path) -> Path:
     (seeds / "nqpf_systems.csv").write_text(TOY_SYSTEM)
     (seeds / "nqpf_indicators.csv").write_text(TOY_INDICATORS)
     (seeds / "nqpf_transforms.csv").write_text(TOY_TRANSFORMS)
+    (seeds / "pwt_economies.csv").write_text(TOY_PWT_ECONOMIES)  # PWT's own list, which its codes are checked against
     return project
 
 
@@ -223,10 +229,10 @@ def test_sample_window_fills_and_normalised_values(toy):
     assert set(sample["window_end"]) == {2002}  # 2003: only AAA and BBB qualify, 2/3 < auto_end_min_share 0.8
     assert not sample.loc[("DDD", 2001), "qualifies"]
     panel = read(toy, "marts.mart_nqpf_panel").set_index(["geo_code", "year", "indicator_id"])
-    assert panel.loc[("BBB", 2002, "L1"), ["fill_method", "filled_value", "is_filled"]].tolist() == ["interpolated", 40.0, True]
-    assert panel.loc[("CCC", 2002, "I1"), ["fill_method", "filled_value", "is_filled"]].tolist() == ["extrapolated", 1.0, True]
-    assert panel.loc[("AAA", 2002, "I2"), "indicator_value"] == 20.0  # 240 / 12: rnna per person engaged
-    assert "L3" not in panel.index.get_level_values("indicator_id")  # no observation in the window
+    assert panel.loc[("BBB", 2002, "l1"), ["fill_method", "filled_value", "is_filled"]].tolist() == ["interpolated", 40.0, True]
+    assert panel.loc[("CCC", 2002, "i1"), ["fill_method", "filled_value", "is_filled"]].tolist() == ["extrapolated", 1.0, True]
+    assert panel.loc[("AAA", 2002, "i2"), "indicator_value"] == 20.0  # 240 / 12: rnna per person engaged
+    assert "l3" not in panel.index.get_level_values("indicator_id")  # no observation in the window
     for indicator, values in Z.items():
         for (code, year), z in zip(UNIT_YEARS, values, strict=True):
             got = panel.loc[(code, year, indicator), "normalised_value"]
@@ -235,15 +241,15 @@ def test_sample_window_fills_and_normalised_values(toy):
 
 def test_entropy_weights(toy, expected):
     weights = read(toy, "marts.mart_nqpf_indicator_weights").set_index("indicator_id")
-    assert weights.loc["L3", "status"] == "excluded: no observations in window"
-    assert pd.isna(weights.loc["L3", "weight_in_system"])
+    assert weights.loc["l3", "status"] == "excluded: no observations in window"
+    assert pd.isna(weights.loc["l3", "weight_in_system"])
     for j in Z:
         assert weights.loc[j, "status"] == "in use"
         assert weights.loc[j, "divergence"] == pytest.approx(expected["divergence"][j], abs=1e-14)
         assert weights.loc[j, "weight_in_system"] == pytest.approx(expected["in_system"][j], abs=1e-14)
         assert weights.loc[j, "weight_in_element"] == pytest.approx(expected["in_element"][j], abs=1e-14)
-    assert weights.loc[["L1", "S1"], "weight_in_element"].tolist() == [1.0, 1.0]  # alone in their elements
-    assert weights.loc["I2", "n_values"] == 4 and weights.loc["I1", "n_values"] == 6
+    assert weights.loc[["l1", "s1"], "weight_in_element"].tolist() == [1.0, 1.0]  # alone in their elements
+    assert weights.loc["i2", "n_values"] == 4 and weights.loc["i1", "n_values"] == 6
 
 
 def test_scores_index_topsis_and_coupling(toy, expected):
@@ -252,7 +258,7 @@ def test_scores_index_topsis_and_coupling(toy, expected):
     assert list(index.index) == list(want.index)
     for column in want.columns:
         assert index[column].to_numpy() == pytest.approx(want[column].to_numpy(), abs=1e-14), column
-    # CCC has no I2: its instruments score is I1 alone, its index re-weighted over the three it has.
+    # CCC has no i2: its instruments score is i1 alone, its index re-weighted over the three it has.
     assert index.loc[("CCC", 2001), "instruments_score"] == 1.0
     assert index.loc[("CCC", 2001), "indicators_available"] == 3
     assert index.loc[("AAA", 2001), "nqpf_index"] == pytest.approx(0.5, abs=1e-15)  # worst everywhere
@@ -282,9 +288,9 @@ def test_coordination_classes_follow_the_seed(toy, expected):
 
 def test_coverage_and_exclusions(toy):
     coverage = read(toy, "marts.mart_nqpf_coverage").set_index(["geo_code", "indicator_id"])
-    assert coverage.loc[("BBB", "L1"), ["observed", "interpolated", "extrapolated", "years_in_window"]].tolist() == [1, 1, 0, 2]
-    assert coverage.loc[("DDD", "L1"), ["observed", "years_in_index", "years_left_out_of_index"]].tolist() == [2, 0, 2]
-    assert coverage.loc[("CCC", "I2"), "missing"] == 2
+    assert coverage.loc[("BBB", "l1"), ["observed", "interpolated", "extrapolated", "years_in_window"]].tolist() == [1, 1, 0, 2]
+    assert coverage.loc[("DDD", "l1"), ["observed", "years_in_index", "years_left_out_of_index"]].tolist() == [2, 0, 2]
+    assert coverage.loc[("CCC", "i2"), "missing"] == 2
     exclusions = read(toy, "marts.mart_source_exclusions").set_index(["source", "source_code"])
     assert exclusions.loc[("wdi", "WLD"), "reason_code"] == "aggregate"
     assert exclusions.loc[("wdi", "ZZZ"), ["reason_code", "example_file", "example_line"]].tolist() == [
@@ -330,7 +336,7 @@ def test_an_indicator_without_data_can_stop_the_build(toy):
         "int_nqpf__05_sample",
         "indicators without any observation in their system's window (system | indicator | source:code); set the dbt "
         "var nqpf_indicator_without_data to 'exclude' to leave them out and record them",
-        "toy | L3 | wdi:X3",
+        "toy | l3 | wdi:X3",
     )
 
 
@@ -338,12 +344,12 @@ def test_a_seed_naming_a_series_no_source_provides_stops_the_build(toy, tmp_path
     shutil.copytree(toy.parent / "data", tmp_path / "data")
     project = toy_project(tmp_path)
     with (project / "seeds" / "nqpf_indicators.csv").open("a") as seed:
-        seed.write("toy,S9,wdi,X9,subjects_of_labor,output,+,as_is,units,Not published anywhere,test\n")
-        seed.write("toy,S8,gapminder,s1,subjects_of_labor,output,+,per_worker,units,Denominator exists,test\n")
+        seed.write("toy,s9,wdi,X9,subjects_of_labor,output,+,as_is,units,0,10000,Not published anywhere,test\n")
+        seed.write("toy,s8,gapminder,s1,subjects_of_labor,output,+,per_worker,units,0,10000,Denominator exists,test\n")
     assert dbt(project, "seed", "--select", "nqpf_indicators").returncode == 0
     run = dbt(project, "run", "--select", "int_nqpf__01_system_indicators")
     assert dbt_error(run, project.parent / "data") == stopped_by(
         "int_nqpf__01_system_indicators",
         "indicator systems name series that no source provides (system | indicator | source:code)",
-        "toy | S9 | wdi:X9",
+        "toy | s9 | wdi:X9",
     )

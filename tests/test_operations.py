@@ -15,7 +15,7 @@ from orchestration.defs.automation.sensors import record_run_failures
 from orchestration.defs.ingest.assets import ingest_assets_by_source
 from orchestration.defs.resources import DataDirResource, DataSourceResource
 
-from .conftest import PWT_MIRROR_FILE
+from .conftest import PWT_MIRROR_FILE, pull_resources
 
 PROJECT = Path(__file__).parents[1]
 
@@ -25,7 +25,7 @@ def test_failed_run_is_recorded_with_its_step_and_error(tmp_path):
     missing = tmp_path / "no-mirror"
     result = materialize(
         [ingest_assets_by_source["pwt"]],
-        resources={"sources": DataSourceResource(setting=str(missing)), "data_dir": DataDirResource(root=str(tmp_path))},
+        resources=pull_resources(tmp_path, DataSourceResource(setting=str(missing))),
         instance=instance,
         raise_on_error=False,
     )
@@ -100,7 +100,7 @@ def test_a_rejected_file_is_kept_and_its_pull_recorded(tmp_path):
     (mirror / "pwt" / "pwt1001.csv").write_text("".join([*lines, lines[3]]), encoding="utf-8")
     result = materialize(
         [ingest_assets_by_source["pwt"]],
-        resources={"sources": DataSourceResource(setting=str(mirror)), "data_dir": DataDirResource(root=str(tmp_path / "data"))},
+        resources=pull_resources(tmp_path / "data", DataSourceResource(setting=str(mirror))),
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
     )

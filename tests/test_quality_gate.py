@@ -60,7 +60,7 @@ def history(tmp_path_factory):
     good = latest.resolve()
     states["good_digest"] = tree_digest(good)
 
-    bad_raw = run_full_refresh(data_dir, instance, str(mirror_with(root / "labsh", set_value("USA", 2000, "labsh", 1.5))))
+    bad_raw = run_full_refresh(data_dir, instance, str(mirror_with(root / "labsh", set_value("USA", 2000, "labsh", 0.0))))
     states["after_bad_raw"] = latest.resolve()
 
     from orchestration.definitions import all_assets, gx_checks
@@ -123,7 +123,7 @@ def test_failed_raw_check_blocks_everything_downstream(history):
     evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "gx_pwt_raw")
     failures = evaluation.metadata["failures"].value
     assert "| expect_column_values_to_be_between | labsh |" in failures
-    assert '{"economy_code": "USA", "year": 2000, "labsh": 1.5}' in failures  # the offending row, by its key
+    assert '{"economy_code": "USA", "year": 2000, "labsh": 0.0}' in failures  # the offending row, by its key
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
     # the sources landed; no dbt model, no gate, no publication ran
     assert materialized == {

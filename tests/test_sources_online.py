@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration.defs.resources import DataDirResource, DataSourceResource
+from orchestration.defs.resources import DataSourceResource
 from orchestration.lib.connectors.errors import SourceUnavailableError
 from orchestration.lib.connectors.fetch import download, from_mirror, http_session, retrieve
 from orchestration.lib.settings import DEFAULT_MIRROR_DIR, resolve_data_source
 
-from .conftest import PWT_MIRROR_FILE
+from .conftest import PWT_MIRROR_FILE, pull_resources
 from .http_server import Answer, ScriptedServer
 
 FAST = http_session(retries=3, backoff_factor=0.01)
@@ -139,10 +139,7 @@ def test_online_ingest_lands_the_official_workbook(server, pwt_xlsx_bytes, tmp_p
     url = server.script("/pwt1001.xlsx", Answer(body=pwt_xlsx_bytes))
     result = materialize(
         [pwt_raw],
-        resources={
-            "sources": DataSourceResource(setting="online", backoff_factor=0.01),
-            "data_dir": DataDirResource(root=str(tmp_path)),
-        },
+        resources=pull_resources(tmp_path, DataSourceResource(setting="online", backoff_factor=0.01)),
         run_config={"ops": {"pwt_raw": {"config": {"url": url}}}},
         instance=DagsterInstance.ephemeral(),
     )

@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration.defs.resources import DataDirResource, DataSourceResource
+from orchestration.defs.resources import DataSourceResource
 from orchestration.lib.connectors.errors import SourceUnavailableError
 from orchestration.lib.connectors.fetch import http_session
 from orchestration.lib.connectors.wdi.api import ApiSettings, fetch_pages, parse_indicator
 from orchestration.lib.connectors.wdi.api import download_indicator as download
 from orchestration.lib.indicator_systems import required_codes
 
-from .conftest import MIRROR
+from .conftest import MIRROR, pull_resources
 from .http_server import Answer, ScriptedServer
 
 RD = "GB.XPD.RSDV.GD.ZS"  # R&D expenditure, % of GDP: 3,198 rows in the mirror's long layout
@@ -272,12 +272,10 @@ def materialize_wdi(server: ScriptedServer, data_dir, step_retries: int = 0):
 
     return materialize(
         [wdi_raw],
-        resources={
-            "sources": DataSourceResource(
-                setting="online", backoff_factor=0.01, step_retries=step_retries, step_retry_delay_s=0.1
-            ),
-            "data_dir": DataDirResource(root=str(data_dir)),
-        },
+        resources=pull_resources(
+            data_dir,
+            DataSourceResource(setting="online", backoff_factor=0.01, step_retries=step_retries, step_retry_delay_s=0.1),
+        ),
         run_config={"ops": {"wdi_raw": {"config": {"api_base_url": server.base_url + "/v2", "per_page": 5000}}}},
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -24,11 +24,11 @@ def write(path: Path, text: str) -> Path:
 
 def test_long_layout_reads_values_and_leaves_out_no_data_cells(tmp_path):
     path = write(
-        tmp_path / "data.csv", LONG_HEADER + "Aruba,ABW,2000,1.5\nAruba,ABW,2001,..\nAruba,ABW,2002,\nAngola,AGO,2000,2e3\n"
+        tmp_path / "data.csv", LONG_HEADER + "Aruba,ABW,2000,1.5\nAruba,ABW,2001,..\nAruba,ABW,2002,\nAngola,AGO,2000,2e1\n"
     )
     parsed = worldbank.parse_long(path, "data.csv", "IT.NET.USER.ZS", "2026-07-01")
     frame = parsed.frame
-    assert frame["value"].tolist()[0] == 1.5 and frame["value"].tolist()[3] == 2000.0
+    assert frame["value"].tolist()[0] == 1.5 and frame["value"].tolist()[3] == 20.0
     assert frame["value"].isna().tolist() == [False, True, True, False]  # ".." and "" mean no data, never 0
     assert frame["source_line"].tolist() == [2, 3, 4, 5]
     assert set(frame["indicator_code"]) == {"IT.NET.USER.ZS"} and set(frame["vintage"]) == {"2026-07-01"}
@@ -36,14 +36,14 @@ def test_long_layout_reads_values_and_leaves_out_no_data_cells(tmp_path):
 
 def test_rows_repeated_verbatim_are_dropped_and_counted(tmp_path):
     path = write(tmp_path / "data.csv", LONG_HEADER + "Aruba,ABW,2000,1.5\nAngola,AGO,2000,2\nAruba,ABW,2000,1.5\n")
-    parsed = worldbank.parse_long(path, "data.csv", "X", None)
+    parsed = worldbank.parse_long(path, "data.csv", "IT.NET.USER.ZS", None)
     assert len(parsed.frame) == 2 and parsed.dropped_duplicates == ["row 3 (line 4)"]
 
 
 def test_a_repeated_key_with_a_different_value_stops_the_run(tmp_path):
     path = write(tmp_path / "data.csv", LONG_HEADER + "Aruba,ABW,2000,1.5\nAruba,ABW,2000,1.6\n")
     with pytest.raises(SourceSchemaError) as error:
-        worldbank.parse_long(path, "data.csv", "X", None)
+        worldbank.parse_long(path, "data.csv", "IT.NET.USER.ZS", None)
     assert str(error.value) == (
         "wdi: file data.csv, column 'Country Code, Year', row 2 (line 3): duplicated key (Country Code=ABW, Year=2000), "
         "first seen at row 1 (line 2)"
@@ -53,14 +53,14 @@ def test_a_repeated_key_with_a_different_value_stops_the_run(tmp_path):
 def test_a_renamed_column_is_named(tmp_path):
     path = write(tmp_path / "data.csv", "Country Name,Country Code,Year,Val\nAruba,ABW,2000,1.5\n")
     with pytest.raises(SourceSchemaError) as error:
-        worldbank.parse_long(path, "data.csv", "X", None)
+        worldbank.parse_long(path, "data.csv", "IT.NET.USER.ZS", None)
     assert str(error.value) == "wdi: file data.csv, column 'Value': required column(s) missing: Value"
 
 
 def test_a_non_numeric_value_names_its_line(tmp_path):
     path = write(tmp_path / "data.csv", LONG_HEADER + "Aruba,ABW,2000,1.5\nAruba,ABW,2001,n/a\n")
     with pytest.raises(SourceSchemaError) as error:
-        worldbank.parse_long(path, "data.csv", "X", None)
+        worldbank.parse_long(path, "data.csv", "IT.NET.USER.ZS", None)
     assert str(error.value) == "wdi: file data.csv, column 'Value', row 2 (line 3): non-numeric value 'n/a'"
 
 
@@ -76,7 +76,7 @@ def test_bulk_layout_with_its_preamble(tmp_path):
     path = write(tmp_path / "API_IT.NET.USER.ZS_DS2_en_csv_v2_1.csv", text)
     assert worldbank.bulk_preamble(path) == (
         5,
-        {"Data Source": "World Development Indicators", "Last Updated Date": "2026-02-24"},
+        {"Data Source": ("World Development Indicators", 1), "Last Updated Date": ("2026-02-24", 3)},
     )
     frame = worldbank.parse_bulk(path, "bulk.csv", "IT.NET.USER.ZS").frame.sort_values(["economy_code", "year"])
     assert frame[["economy_code", "year"]].values.tolist() == [
@@ -157,7 +157,7 @@ def test_a_metadata_file_that_is_missing(tmp_path):
     with pytest.raises(SourceUnavailableError) as error:
         worldbank.locate_metadata(tmp_path)
     assert str(error.value) == (
-        f"wdi: the mirror has no worldbank/Metadata_Country_*.csv under {tmp_path}: without the World Bank's own "
+        f"wdi: the mirror has no worldbank/Metadata_Country_*.csv (beside its API_*.csv) under {tmp_path}: without the World Bank's own "
         "metadata economies cannot be told from aggregates"
     )
 

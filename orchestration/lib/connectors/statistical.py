@@ -8,6 +8,7 @@ long shape. Region labels are kept verbatim: cleaning them is dbt's job, against
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -18,8 +19,10 @@ import requests
 import yaml
 from pydantic import BaseModel, Field
 
+from ..indicator_systems import PLAIN_NAME
 from ..settings import DataSourceChoice
 from ..value_ranges import value_ranges
+from .errors import ConfigurationError
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
 from .tables import Column, ParsedTable, RangesByKey, TableSchema, parse_table
@@ -28,6 +31,7 @@ if TYPE_CHECKING:  # pandas loads on first use, not with the code location
     pass
 
 CATALOG = Path(__file__).resolve().parent / "statistical_tables.yml"
+SAFE_FILE = re.compile(r"[^/\\]+\.(csv|xlsx|xls)")  # a file in the dataset's folder, never a path
 COLUMNS = ["region_label", "year", "variable", "variable_label", "value", "published_unit", "source_file", "source_line"]
 
 
@@ -189,5 +193,12 @@ class StatisticalTable(Source):
 
 @cache
 def catalog(path: Path = CATALOG) -> dict[str, StatisticalTable]:
+    """The configured datasets. Names become table names and file names paths, so both are checked first."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for name, entry in entries.items():
+        if not PLAIN_NAME.fullmatch(str(name)):
+            raise ConfigurationError(f"{path.name}: dataset name {name!r} is not a plain name (a-z, 0-9, _)")
+        bad = [f for f in entry.get("files", []) if not SAFE_FILE.fullmatch(str(f))]
+        if bad:
+            raise ConfigurationError(f"{path.name}: dataset {name}: file name {bad[0]!r} is not a plain file name")
     return {name: StatisticalTable(name=name, **entry) for name, entry in entries.items()}

@@ -10,7 +10,7 @@ What a hostile or broken file can do, and what happens:
   and line (and the encoding the bytes look like);
 - a CSV that ends inside a row (no line break after its last line: a cut-off download), or a
   row with too few or too many fields: stop, naming the line;
-- text a tool writes for "no number" (``NaN``, ``NA``, ``n/a``...) where the publisher writes
+- text a tool writes for "no number" (``NaN``, ``NA``, ``null``...) where the publisher writes
   something else: read as missing, counted in a remark that names the column and first row;
 - ``inf`` or a number beyond double precision: stop (a non-finite value is never a figure);
 - a value outside the column's or series' valid range: stop, naming file, column, row, value.
@@ -36,9 +36,9 @@ if TYPE_CHECKING:  # pandas loads on first use, not with the code location
 # says which ones its publisher uses). Anything else in a numeric column must be a number.
 MISSING_TOKENS = frozenset({""})
 WORLD_BANK_MISSING = frozenset({"", ".."})  # the World Bank writes ".." for "no data"
-# What software writes for a missing number: read as missing too, but counted in a remark,
+# What software writes for a missing number (pandas, R, JSON): read as missing too, but counted in a remark,
 # because a publisher who does not use them did not write them.
-NOT_A_NUMBER_TOKENS = frozenset({"nan", "na", "n/a", "null", "none", "-"})
+NOT_A_NUMBER_TOKENS = frozenset({"nan", "na", "null", "none"})
 
 
 @dataclass(frozen=True)
