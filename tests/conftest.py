@@ -33,7 +33,7 @@ def pytest_configure(config):
 # Tests that build with dbt (directly or through a full refresh) are marked `dbt`, so that
 # `make test-fast` (pytest -m "not dbt") runs everything else in well under a minute. Under
 # pytest-xdist the tests sharing one of these fixtures run on one worker, which builds it once.
-SHARED_BUILDS = ("refreshed", "history", "toy")
+SHARED_BUILDS = ("refreshed", "history", "toy", "operated")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups

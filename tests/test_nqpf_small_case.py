@@ -63,6 +63,7 @@ PWT_VALUES = [  # economy_code, year, rnna, emp -> capital per worker
     ("BBB", 2001, 300.0, 10.0),
     ("BBB", 2002, 330.0, 11.0),  # 30, 30
     ("TWN", 2001, 50.0, 1.0),  # not a World Bank economy
+    ("ZZZ", 2001, 70.0, 7.0),  # a code PWT's own list of economies does not know
 ]
 GAPMINDER_VALUES = [
     ("aaa", 2001, 1),
@@ -106,6 +107,8 @@ def write_toy_warehouse(path: Path) -> None:
     pwt = pd.DataFrame(PWT_VALUES, columns=["economy_code", "year", "rnna", "emp"]).assign(
         economy_name=lambda f: f["economy_code"],
         currency_unit="US$",
+        source_file="toy_pwt.csv",
+        source_line=lambda f: f.index + 2,
         pop=None,
         avh=None,
         hc=None,
@@ -300,6 +303,8 @@ def test_coverage_and_exclusions(toy):
     ]
     assert exclusions.loc[("gapminder", "world"), "reason_code"] == "aggregate"
     assert set(exclusions.loc[("pwt", "TWN"), "reason_code"]) == {"outside_universe"}
+    pwt_unknown = exclusions.loc[("pwt", "ZZZ")]  # one row per series it publishes (rnna, emp)
+    assert set(pwt_unknown["reason_code"]) == {"unknown_code"} and set(pwt_unknown["example_line"]) == {7}
     geographies = read(toy, "marts.dim_geographies")
     assert sorted(geographies[geographies.geography == "economies"]["geo_code"]) == ECONOMIES
 
@@ -320,6 +325,7 @@ def test_unknown_codes_can_stop_the_build(toy):
         "int_nqpf__02_indicator_values",
         "codes that their own publisher's metadata does not know (source | code | values | first at); set the dbt var "
         "nqpf_unknown_geo_codes to 'exclude' to drop them and record them in mart_source_exclusions",
+        "pwt | ZZZ | 2 | toy_pwt.csv line 7",
         "wdi | ZZZ | 1 | toy_wdi.csv line 11",
     )
 
@@ -346,8 +352,8 @@ def test_a_seed_naming_a_series_no_source_provides_stops_the_build(toy, tmp_path
     with (project / "seeds" / "nqpf_indicators.csv").open("a") as seed:
         seed.write("toy,s9,wdi,X9,subjects_of_labor,output,+,as_is,units,0,10000,Not published anywhere,test\n")
         seed.write("toy,s8,gapminder,s1,subjects_of_labor,output,+,per_worker,units,0,10000,Denominator exists,test\n")
-    assert dbt(project, "seed", "--select", "nqpf_indicators").returncode == 0
-    run = dbt(project, "run", "--select", "int_nqpf__01_system_indicators")
+    # one dbt process: the seed is loaded and tested, then the model stops on it
+    run = dbt(project, "build", "--select", "nqpf_indicators", "int_nqpf__01_system_indicators")
     assert dbt_error(run, project.parent / "data") == stopped_by(
         "int_nqpf__01_system_indicators",
         "indicator systems name series that no source provides (system | indicator | source:code)",

@@ -1,12 +1,17 @@
 """Unattended operation: the failure log, and the main command's messages."""
 
 import csv
+import hashlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from dagster import DagsterInstance, build_run_status_sensor_context, materialize
 
@@ -14,8 +19,9 @@ from orchestration.defs.automation.run_reports import error_text
 from orchestration.defs.automation.sensors import record_run_failures
 from orchestration.defs.ingest.assets import ingest_assets_by_source
 from orchestration.defs.resources import DataDirResource, DataSourceResource
+from orchestration.lib.refresh_lock import HOLDER_FILE
 
-from .conftest import PWT_MIRROR_FILE, pull_resources
+from .conftest import MIRROR, PWT_MIRROR_FILE, pull_resources
 
 PROJECT = Path(__file__).parents[1]
 
@@ -50,30 +56,155 @@ def test_failed_run_is_recorded_with_its_step_and_error(tmp_path):
     ]
 
 
-def run_main_command(data_dir: Path, data_source: str) -> subprocess.CompletedProcess:
+def cli_environment(data_dir: Path, data_source: str) -> dict[str, str]:
     env = {**os.environ, "NQPF_DATA_DIR": str(data_dir), "NQPF_DATA_SOURCE": data_source}
     env.pop("DAGSTER_HOME", None)
+    return env
+
+
+def run_main_command(data_dir: Path, data_source: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
         cwd=PROJECT,
-        env=env,
+        env=cli_environment(data_dir, data_source),
         capture_output=True,
         text=True,
         timeout=600,
     )
 
 
-@pytest.mark.dbt
-def test_main_command_publishes_then_reports_an_unreachable_source_without_traceback(tmp_path):
-    data_dir = tmp_path / "data"
-    done = run_main_command(data_dir, "auto")
-    assert done.returncode == 0, done.stderr[-3000:]
-    latest = (data_dir / "publish" / "latest").resolve()
-    assert done.stdout.strip().endswith(f"succeeded; published {latest}")
-    assert (data_dir / "dagster_home" / "dagster.yaml").is_file()  # runs are visible in the UI
+def start_main_command(data_dir: Path, log: Path) -> subprocess.Popen:
+    """``nqpf refresh`` in the background, in its own process group (dbt and the GX worker with it)."""
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
+            cwd=PROJECT,
+            env=cli_environment(data_dir, str(MIRROR)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
-    missing = tmp_path / "unplugged-drive"
-    failed = run_main_command(data_dir, str(missing))
+
+def wait_for(condition, child: subprocess.Popen, what: str, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert child.poll() is None, f"the refresh ended (exit {child.returncode}) before {what}"
+        assert time.monotonic() < deadline, f"no {what} within {timeout:g} s"
+        time.sleep(0.02)
+
+
+def run_id_of(data_dir: Path) -> str | None:
+    """The run holding the data folder, from the lock's holder file (None before it is taken)."""
+    try:
+        return json.loads((data_dir / HOLDER_FILE).read_text())["run_id"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def manifest_lines(data_dir: Path) -> int:
+    manifest = data_dir / "landing" / "manifest.csv"
+    return len(manifest.read_text().splitlines()) if manifest.is_file() else 0
+
+
+def is_complete(version: Path) -> bool:
+    manifest = json.loads((version / "manifest.json").read_text())
+    files = [f for entry in manifest["tables"].values() for f in entry["files"].values()]
+    return all(hashlib.sha256((version / f["path"]).read_bytes()).hexdigest() == f["sha256"] for f in files)
+
+
+# Where a kill lands, told by what the refresh has written so far (polled every 20 ms). Kills at
+# eleven moments inside the publication itself are in test_publishing.py.
+KILL_POINTS = {
+    "ingest": lambda d, lines: manifest_lines(d) >= lines + 3,  # a few files of the pull recorded
+    "dbt": lambda d, lines: any((d / "dbt_runs").glob("*/graph.gpickle")),  # dbt has started building
+    "publication": lambda d, lines: any((d / "publish" / ".staging").glob("*/parquet/*")),  # files being exported
+}
+
+
+@pytest.fixture(scope="module")
+def operated(tmp_path_factory):
+    """A good refresh from the command line, then what an operator meets: a second refresh while
+    one runs, SIGKILL to the process group at four stages, a refresh after them, and a source that
+    cannot be reached."""
+    root = tmp_path_factory.mktemp("operated")
+    data_dir = root / "data"
+    runs = {"first": run_main_command(data_dir, "auto")}
+    good = (data_dir / "publish" / "latest").resolve()
+
+    kills = {}
+    for stage, reached in KILL_POINTS.items():
+        shutil.rmtree(data_dir / "dbt_runs", ignore_errors=True)  # so that each marker is this run's own
+        lines = manifest_lines(data_dir)
+        child = start_main_command(data_dir, root / f"killed_in_{stage}.log")
+        wait_for(lambda: run_id_of(data_dir) is not None, child, "the data folder lock")
+        wait_for(lambda reached=reached, lines=lines: reached(data_dir, lines), child, f"{stage} stage")
+        if stage == "dbt":  # while this refresh holds the folder, a second one is refused at once
+            runs["second"] = run_main_command(data_dir, str(MIRROR))
+            runs["holder"] = run_id_of(data_dir)
+            with duckdb.connect(str(good / "nqpf.duckdb"), read_only=True) as con:  # readers are never blocked
+                runs["read_during_refresh"] = con.execute("select count(*) from mart_nqpf_index").fetchone()[0]
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        latest = (data_dir / "publish" / "latest").resolve()
+        kills[stage] = {
+            "latest": latest,
+            "complete": is_complete(latest),
+            "versions_complete": all(is_complete(v) for v in (data_dir / "publish" / "versions").iterdir()),
+        }
+    runs["after_kills"] = run_main_command(data_dir, str(MIRROR))
+    recovered = (data_dir / "publish" / "latest").resolve()
+    runs["unreachable"] = run_main_command(data_dir, str(root / "unplugged-drive"))
+    return {
+        "root": root,
+        "data_dir": data_dir,
+        "good": good,
+        "kills": kills,
+        "recovered": recovered,
+        "final": (data_dir / "publish" / "latest").resolve(),
+        **runs,
+    }
+
+
+@pytest.mark.dbt
+def test_main_command_publishes(operated):
+    done = operated["first"]
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith(f"succeeded; published {operated['good']}")
+    assert (operated["data_dir"] / "dagster_home" / "dagster.yaml").is_file()  # runs are visible in the UI
+
+
+@pytest.mark.dbt
+def test_a_second_refresh_on_the_same_folder_is_refused_and_readers_are_not_blocked(operated):
+    second = operated["second"]
+    assert second.returncode == 3
+    assert second.stderr.startswith(f"nqpf: the data folder {operated['data_dir']} is in use by run {operated['holder']} (pid ")
+    assert second.stderr.rstrip().endswith("; not starting")
+    assert operated["read_during_refresh"] > 0
+
+
+@pytest.mark.dbt
+@pytest.mark.parametrize("stage", list(KILL_POINTS))
+def test_a_kill_never_leaves_latest_at_an_incomplete_version(operated, stage):
+    kill = operated["kills"][stage]
+    assert kill["complete"] and kill["versions_complete"]
+    if stage != "publication":  # killed before the switch: latest is the good version, untouched
+        assert kill["latest"] == operated["good"]
+
+
+@pytest.mark.dbt
+def test_the_refresh_after_the_kills_needs_no_cleanup(operated):
+    done = operated["after_kills"]
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert operated["recovered"] != operated["good"] and is_complete(operated["recovered"])
+    data_dir = operated["data_dir"]
+    leftovers = [*(data_dir / "landing").rglob(".*.partial"), *(data_dir / "publish").glob(".latest.*")]
+    assert leftovers == [] and not any((data_dir / "publish" / ".staging").iterdir())
+
+
+@pytest.mark.dbt
+def test_an_unreachable_source_is_reported_without_traceback(operated):
+    failed, missing = operated["unreachable"], operated["root"] / "unplugged-drive"
     assert failed.returncode == 1
     summary = failed.stderr[failed.stderr.index("nqpf: run") :]
     assert "Traceback" not in summary
@@ -89,8 +220,8 @@ def test_main_command_publishes_then_reports_an_unreachable_source_without_trace
             ("wdi_raw", "wdi"),
         ]
     ]
-    assert lines[-1] == f"  data/publish/latest still points at {latest}"
-    assert (data_dir / "publish" / "latest").resolve() == latest
+    assert lines[-1] == f"  data/publish/latest still points at {operated['recovered']}"
+    assert operated["final"] == operated["recovered"]
 
 
 def test_a_rejected_file_is_kept_and_its_pull_recorded(tmp_path):

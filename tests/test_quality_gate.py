@@ -30,6 +30,25 @@ def mirror_with(folder: Path, edit) -> Path:
     return folder
 
 
+def mirror_with_text(folder: Path, edit) -> Path:
+    """Like ``mirror_with``, but the edit is on the PWT file's text (for faults pandas would not write)."""
+    (folder / "pwt").mkdir(parents=True)
+    (folder / "pwt" / "pwt1001.csv").write_text(edit(PWT_MIRROR_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    for other in MIRROR.iterdir():
+        if other.is_dir() and other.name != "pwt":
+            (folder / other.name).symlink_to(other)
+    return folder
+
+
+def cut_inside_last_row(text: str) -> str:
+    """A partial download: the file stops in the middle of its last row."""
+    return text[: text.rindex(",", 0, len(text) - 30)]
+
+
+def recode(code: str, to: str):
+    return lambda text: text.replace(f",{code},", f",{to},")
+
+
 def set_value(isocode: str, year: int, column: str, value):
     def edit(frame: pd.DataFrame):
         row = frame.index[(frame.isocode == isocode) & (frame.year == year)]
@@ -75,6 +94,11 @@ def history(tmp_path_factory):
     )
     states["after_publish_only"] = latest.resolve()
 
+    cut_off = run_full_refresh(data_dir, instance, str(mirror_with_text(root / "cut", cut_inside_last_row)))
+    states["after_cut_off"] = latest.resolve()
+    unknown_code = run_full_refresh(data_dir, instance, str(mirror_with_text(root / "zzz", recode("ZWE", "ZZZ"))))
+    states["after_unknown_code"] = latest.resolve()
+
     bad_mart = run_full_refresh(data_dir, instance, str(mirror_with(root / "rtfpna", set_value("USA", 2000, "rtfpna", 0.5))))
     states["after_bad_mart"] = latest.resolve()
     states["final_digest"] = tree_digest(good)
@@ -83,6 +107,8 @@ def history(tmp_path_factory):
         second=second,
         bad_raw=bad_raw,
         publish_only=publish_only,
+        cut_off=cut_off,
+        unknown_code=unknown_code,
         bad_mart=bad_mart,
         data_dir=data_dir,
         good=good,
@@ -104,14 +130,15 @@ def test_unchanged_input_creates_no_new_snapshot(history):
     first, second = pwt[0], pwt[1]
     assert (first["snapshot_status"], second["snapshot_status"]) == ("new", "unchanged")
     assert first["sha256"] == second["sha256"] and first["snapshot"] == second["snapshot"]
-    assert [p["status"] for p in pwt] == ["landed"] * 4
-    # four PWT pulls in all: the two good ones share a snapshot, each edited file got its own
-    assert len({p["sha256"] for p in pwt}) == 3 == len(list((landing / "pwt").iterdir()))
-    # the other sources did not change over the four runs: one snapshot per file, every pull recorded
+    # six PWT pulls: the two good ones share a snapshot, each edited file got its own, and the
+    # cut-off and recoded files were rejected but kept
+    assert [p["status"] for p in pwt] == ["landed", "landed", "landed", "rejected", "rejected", "landed"]
+    assert len({p["sha256"] for p in pwt}) == 5 == len(list((landing / "pwt").iterdir()))
+    # the other sources did not change over the six runs: one snapshot per file, every pull recorded
     for source in ("wdi", "gapminder"):
         source_pulls = [p for p in pulls if p["source"] == source]
-        per_run = len(source_pulls) // 4
-        assert len(source_pulls) == 4 * per_run
+        per_run = len(source_pulls) // 6
+        assert len(source_pulls) == 6 * per_run
         assert len({p["sha256"] for p in source_pulls}) == per_run == len(list((landing / source).iterdir()))
         assert sum(p["snapshot_status"] == "new" for p in source_pulls) == per_run
 
@@ -123,7 +150,17 @@ def test_failed_raw_check_blocks_everything_downstream(history):
     evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "gx_pwt_raw")
     failures = evaluation.metadata["failures"].value
     assert "| expect_column_values_to_be_between | labsh |" in failures
-    assert '{"economy_code": "USA", "year": 2000, "labsh": 0.0}' in failures  # the offending row, by its key
+    mirror_file = history["data_dir"].parent / "labsh" / "pwt" / "pwt1001.csv"
+    line = next(
+        n
+        for n, text in enumerate(mirror_file.open(encoding="utf-8"), start=1)
+        if text.startswith("United States of America,USA,2000,")
+    )
+    # the offending row, by its key and by where it is in the file
+    assert (
+        f'{{"economy_code": "USA", "year": 2000, "source_file": "{mirror_file}", "source_line": {line}, "labsh": 0.0}}'
+        in failures
+    )
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
     # the sources landed; no dbt model, no gate, no publication ran
     assert materialized == {
@@ -146,6 +183,29 @@ def test_gate_refuses_to_publish_after_a_failed_check(history):
         f"quality gate closed, nothing will be published:\npwt_raw / gx_pwt_raw: failed in run {history['bad_raw'].run_id}"
     )
     assert history["after_publish_only"] == history["good"]
+
+
+def test_a_cut_off_file_stops_its_pull_and_nothing_is_published(history):
+    result = history["cut_off"]
+    assert not result.success
+    mirror_file = history["data_dir"].parent / "cut" / "pwt" / "pwt1001.csv"
+    assert step_failures(result) == {
+        "pwt_raw": f"pwt: file {mirror_file}, line 12811: the file ends inside a row (no line break after its last line): "
+        "it was cut off, e.g. a partial download"
+    }
+    assert history["after_cut_off"] == history["good"]
+
+
+def test_an_economy_recoded_to_an_unknown_code_stops_its_pull(history):
+    """Every row of Zimbabwe under 'ZZZ': Zimbabwe vanished since the last pull (and ZZZ is unknown to PWT)."""
+    result = history["unknown_code"]
+    assert not result.success
+    mirror_file = history["data_dir"].parent / "zzz" / "pwt" / "pwt1001.csv"
+    assert step_failures(result) == {
+        "pwt_raw": f"pwt: file {mirror_file}: since its last pull, every row of 1 unit is gone: ZWE (70 rows), "
+        "0.5% of the previous rows (tolerated: 0.1%)"
+    }
+    assert history["after_unknown_code"] == history["good"]
 
 
 def test_failed_dbt_test_blocks_publication(history):

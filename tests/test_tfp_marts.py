@@ -95,42 +95,46 @@ def test_decompositions_add_up_exactly(growth):
 
 
 def expected_levels(expected_growth: pd.DataFrame, pwt: pd.DataFrame) -> pd.DataFrame:
-    """Chain-linked index and windows by explicit loops: sum only over unbroken, same-basis runs."""
+    """Chain-linked index and windows by explicit loops: sum only over unbroken, same-basis runs.
+
+    Plain dicts (year -> growth, basis) rather than pandas lookups, so the loops take a second."""
     with_inputs = pwt.dropna(subset=["rgdpna", "rkna", "emp", "hc", "labsh"])
-    growth_by_economy = dict(list(expected_growth.groupby("economy_code")))
+    growth = {
+        (row.economy_code, row.year): (row.tfp_growth, row.output_growth, row.labour_basis)
+        for row in expected_growth.itertuples(index=False)
+    }
+
+    def run(code, years):
+        """The growth rows of ``years`` when every one exists and all share one labour basis."""
+        found = [growth.get((code, y)) for y in years]
+        if any(f is None for f in found) or len({f[2] for f in found}) != 1:
+            return None
+        return found
+
     rows = []
-    for code, years_with_inputs in with_inputs.groupby("isocode")["year"]:
-        g = growth_by_economy.get(code, expected_growth.iloc[0:0]).set_index("year")
-
-        def chain(years, g=g):
-            if not all(y in g.index for y in years) or g.loc[list(years), "labour_basis"].nunique() != 1:
-                return None
-            return g.loc[list(years), "tfp_growth"].sum(), g.loc[years[0], "labour_basis"]
-
-        for year in years_with_inputs:
-            if year > BASE_YEAR:
-                link = chain(range(BASE_YEAR + 1, year + 1))
-                index = None if link is None else np.exp(link[0])
-            elif year < BASE_YEAR:
-                link = chain(range(year + 1, BASE_YEAR + 1))
-                index = None if link is None else np.exp(-link[0])
-            else:
-                index = 1.0
-            window = {}
-            for n in (5, 10):
-                years = list(range(year - n + 1, year + 1))
-                ok = all(y in g.index for y in years) and g.loc[years, "labour_basis"].nunique() == 1
-                window[n] = (g.loc[years, "tfp_growth"].mean(), g.loc[years, "output_growth"].mean()) if ok else (None, None)
-            rows.append(
-                {
-                    "economy_code": code,
-                    "year": year,
-                    "tfp_index": index,
-                    "tfp_growth_avg_5y": window[5][0],
-                    "tfp_growth_avg_10y": window[10][0],
-                    "tfp_share_of_output_growth_10y": None if window[10][0] is None else window[10][0] / window[10][1],
-                }
-            )
+    for code, year in with_inputs[["isocode", "year"]].itertuples(index=False):
+        if year > BASE_YEAR:
+            link = run(code, range(BASE_YEAR + 1, year + 1))
+            index = None if link is None else float(np.exp(sum(f[0] for f in link)))
+        elif year < BASE_YEAR:
+            link = run(code, range(year + 1, BASE_YEAR + 1))
+            index = None if link is None else float(np.exp(-sum(f[0] for f in link)))
+        else:
+            index = 1.0
+        window = {}
+        for n in (5, 10):
+            found = run(code, range(year - n + 1, year + 1))
+            window[n] = (None, None) if found is None else (np.mean([f[0] for f in found]), np.mean([f[1] for f in found]))
+        rows.append(
+            {
+                "economy_code": code,
+                "year": year,
+                "tfp_index": index,
+                "tfp_growth_avg_5y": window[5][0],
+                "tfp_growth_avg_10y": window[10][0],
+                "tfp_share_of_output_growth_10y": None if window[10][0] is None else window[10][0] / window[10][1],
+            }
+        )
     return pd.DataFrame(rows).astype(
         {"tfp_index": float, "tfp_growth_avg_5y": float, "tfp_growth_avg_10y": float, "tfp_share_of_output_growth_10y": float}
     )

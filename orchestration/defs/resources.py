@@ -28,7 +28,7 @@ class DataSourceResource(ConfigurableResource):
         default=0.05, ge=0, le=1, description="Share of a file's rows that may vanish since its last pull"
     )
     max_unit_loss: float = Field(
-        default=0.01, ge=0, le=1, description="Share of a file's rows that may belong to units or years gone since its last pull"
+        default=0.001, ge=0, le=1, description="Share of a file's rows that may belong to units or years gone since its last pull"
     )
     max_median_factor: float = Field(default=10.0, gt=1, description="How far a file's median value may move since its last pull")
     revising_sources: list[str] = Field(

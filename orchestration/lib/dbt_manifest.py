@@ -2,13 +2,17 @@
 
 Loading the Dagster definitions needs dbt's manifest. ``dbt parse`` takes seconds, so it runs
 only when the project changed: the manifest is keyed by a hash of every file dbt reads
-(project and profile files, models, seeds, macros, tests), the dbt version and the warehouse
-path the profile resolves to. A lock keeps two processes from parsing at once.
+(project and profile files, models, seeds, macros, tests) and the dbt version. The manifest
+does not depend on where the warehouse is; dbt's partial-parse state does (the profile's path
+is part of it), so each data folder keeps its own beside its warehouse (``keep_partial_parse``).
+A lock keeps two processes from parsing at once.
 """
 
 import hashlib
 import importlib.metadata
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,11 +25,9 @@ PARSED_FOLDERS = ("models", "seeds", "macros", "tests", "snapshots", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
 
 
-def project_key(paths: DataPaths, project_dir: Path = DBT_PROJECT_DIR) -> str:
+def project_key(project_dir: Path = DBT_PROJECT_DIR) -> str:
     digest = hashlib.sha256()
     digest.update(f"dbt-core {importlib.metadata.version('dbt-core')}\n".encode())
-    # the profile's warehouse path is part of dbt's partial-parse state: parse as runs will run
-    digest.update(f"warehouse {paths.warehouse.resolve()}\n".encode())
     files = [project_dir / name for name in PROJECT_FILES if (project_dir / name).is_file()]
     for folder in PARSED_FOLDERS:
         files += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
@@ -41,7 +43,7 @@ def ensure_manifest(paths: DataPaths, project_dir: Path = DBT_PROJECT_DIR) -> bo
     target.mkdir(exist_ok=True)
     stamp = target / "nqpf_manifest_key.json"
     with FileLock(target / ".nqpf_parse.lock", timeout=300):
-        key = project_key(paths, project_dir)
+        key = project_key(project_dir)
         if (target / "manifest.json").is_file() and stamp.is_file() and json.loads(stamp.read_text()).get("key") == key:
             return False
         dbt = Path(sys.executable).with_name("dbt")
@@ -56,3 +58,24 @@ def ensure_manifest(paths: DataPaths, project_dir: Path = DBT_PROJECT_DIR) -> bo
             raise RuntimeError(f"dbt parse failed in {project_dir}:\n{(done.stdout + done.stderr).strip()[-4000:]}")
         stamp.write_text(json.dumps({"key": key}) + "\n")
         return True
+
+
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def restore_partial_parse(paths: DataPaths, run_target: Path) -> None:
+    """Give a dbt run this data folder's own partial-parse state (dagster-dbt then leaves it be)."""
+    kept = paths.dbt_partial_parse
+    if kept.is_file():
+        run_target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, run_target / PARTIAL_PARSE_FILE)
+
+
+def keep_partial_parse(paths: DataPaths, run_target: Path) -> None:
+    """Keep what the run's dbt wrote for the next run on this data folder (replaced whole, never half-written)."""
+    written = run_target / PARTIAL_PARSE_FILE
+    if written.is_file():
+        paths.dbt_partial_parse.parent.mkdir(parents=True, exist_ok=True)
+        partial = paths.dbt_partial_parse.with_name(f".{paths.dbt_partial_parse.name}.{os.getpid()}.partial")
+        shutil.copyfile(written, partial)
+        os.replace(partial, paths.dbt_partial_parse)

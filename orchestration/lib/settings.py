@@ -84,6 +84,11 @@ class DataPaths:
     def dbt_runs(self) -> Path:
         return self.root / "dbt_runs"
 
+    @property
+    def dbt_partial_parse(self) -> Path:
+        """dbt's partial-parse state for this warehouse (dbt throws it away when the profile changes)."""
+        return self.root / "warehouse" / "dbt_partial_parse.msgpack"
+
 
 def data_paths() -> DataPaths:
     raw = os.environ.get(DATA_DIR_ENV)

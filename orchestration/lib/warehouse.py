@@ -47,13 +47,12 @@ def load_raw_tables(warehouse: Path, source: str, tables: Mapping[str, pd.DataFr
                 con.execute(f"create or replace table {table} as select * from incoming_frame")
                 con.unregister("incoming_frame")
             con.execute(f"delete from {SNAPSHOTS_TABLE} where source = ?", [source])
-            con.executemany(
-                f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [source, p["origin"], p["retrieved_at"], p["bytes"], p["sha256"], p["snapshot"], p["rows"], p["detail"]]
-                    for p in pulls
-                ],
-            )
+            rows = [
+                [source, p["origin"], p["retrieved_at"], p["bytes"], p["sha256"], p["snapshot"], p["rows"], p["detail"]]
+                for p in pulls
+            ]
+            if rows:
+                con.executemany(f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

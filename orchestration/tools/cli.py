@@ -61,6 +61,7 @@ def refresh() -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
+    VALIDATOR.shutdown()  # the GX worker ends with the run, not some moments after this process
     latest = latest_version(data_paths().publish)
     if result.success:
         print(f"\nnqpf: run {result.run_id} succeeded; published {latest}")

@@ -13,6 +13,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, Config, Fai
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from pydantic import Field
 
+from ...lib.dbt_manifest import keep_partial_parse, restore_partial_parse
 from ...lib.settings import DATA_DIR_ENV, DataPaths
 from ...lib.warehouse import connect
 from ..previews import preview_query
@@ -113,10 +114,12 @@ def nqpf_dbt_models(
         *(["--vars", config.vars] if config.vars else []),
     ]
     target_path = _artifacts_dir(data_dir.paths, context.run.run_id)
+    restore_partial_parse(data_dir.paths, target_path)
     invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
     # Events are held until dbt exits: DuckDB takes one writer, so the row counts and previews
     # below are read only once the dbt process has closed the warehouse.
     events = list(invocation.stream())
+    keep_partial_parse(data_dir.paths, target_path)
     yield from _with_table_metadata(events, data_dir.paths)
     if not invocation.is_successful():
         raise Failure(description=f"dbt build failed: {invocation.get_error() or 'see the dbt log'}", allow_retries=False)

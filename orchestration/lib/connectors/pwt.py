@@ -15,7 +15,7 @@ from ..settings import DataSourceChoice
 from ..value_ranges import value_ranges
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
-from .tables import Column, TableSchema, parse_table
+from .tables import Column, ParsedTable, TableSchema, file_format, parse_table
 
 # The official release is published as pwt1001.xlsx (sheet "Data") and pwt1001.dta; either
 # URL works, the parser reads both. Override with the ingest asset's `url` config.
@@ -57,6 +57,17 @@ SCHEMA = TableSchema(
 )
 
 
+def parse(path: Path, shown: str) -> ParsedTable:
+    """The release as typed by ``SCHEMA``, each row with the file and row it came from (messages name them)."""
+    parsed = parse_table(path, shown, schema=SCHEMA)
+    frame = parsed.frame
+    fmt = file_format(path)
+    # the frame keeps each data row's position in the file (verbatim repeats are dropped, not renumbered)
+    frame["source_file"] = shown
+    frame["source_line"] = (frame.index + (1 if fmt == "stata" else 2)).astype("int64")
+    return parsed
+
+
 class PwtOptions(BaseModel):
     url: str | None = Field(default=None, description="Override the official download URL (.xlsx, .dta or .csv)")
 
@@ -73,7 +84,7 @@ class PennWorldTable(Source):
             asset="pwt_raw",
             table="raw.pwt",
             description="Penn World Table 10.01, landed verbatim (typed): one row per economy and year, PWT's variables "
-            "under their own codes.",
+            "under their own codes, with the file and line (sheet row, observation) each row came from.",
             preview_columns=("economy_code", "year", "rgdpna", "rkna", "emp", "avh", "hc", "labsh", "rtfpna"),
             preview_order=("year",),
             unit_column="economy_code",
@@ -84,9 +95,7 @@ class PennWorldTable(Source):
 
     def files(self, choice: DataSourceChoice, session: requests.Session, options: PwtOptions) -> Iterator[SourceFile]:
         url = options.url or OFFICIAL_URL
-        yield SourceFile(
-            "raw.pwt", partial(retrieve, self.name, url, MIRROR_PATH, choice, session), partial(parse_table, schema=SCHEMA), "pwt"
-        )
+        yield SourceFile("raw.pwt", partial(retrieve, self.name, url, MIRROR_PATH, choice, session), parse, "pwt")
 
     def mirror_files(self, mirror: Path) -> list[Path]:
         return [mirror / MIRROR_PATH]

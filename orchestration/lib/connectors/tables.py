@@ -290,7 +290,7 @@ def _typed_column(values, kind: str, valid, name: str, schema: TableSchema, show
         first = int(not_a_number.idxmax())
         tokens = sorted(set(values[not_a_number].str.strip()))
         remarks.append(
-            f"{int(not_a_number.sum())} cells {', '.join(map(repr, tokens))} in column {name!r} read as missing "
+            f"{int(not_a_number.sum())} cell(s) {', '.join(map(repr, tokens))} in column {name!r} read as missing "
             f"(first at {label(first)})"
         )
         missing = missing | not_a_number

@@ -64,8 +64,8 @@ pwt as (
         observations.economy_code as geo_code,
         observations.year,
         observations.value,
-        'pwt' as source_file,
-        cast(null as bigint) as source_line,
+        observations.source_file,
+        observations.source_line,
         case
             when pwt_economies.economy_code is null then 'unknown_code'
             when economies.geo_code is null then 'outside_universe'

@@ -2,7 +2,7 @@
 {%- set numeric_columns = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(source('pwt', 'pwt')) -%}
-        {%- if column.is_number() and column.name != 'year' -%}
+        {%- if column.is_number() and column.name not in ('year', 'source_line') -%}
             {%- do numeric_columns.append(column.name) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -18,7 +18,7 @@ with source as (  -- noqa: ST03
 long as (
 
     {% if numeric_columns %}
-        unpivot (select economy_code, year, {{ numeric_columns | join(', ') }} from source)
+        unpivot (select economy_code, year, source_file, source_line, {{ numeric_columns | join(', ') }} from source)
     on {{ numeric_columns | join(', ') }}
     into name indicator_code value value
     {% else %}
@@ -26,7 +26,9 @@ long as (
             null::varchar as economy_code,
             null::integer as year,
             null::varchar as indicator_code,
-            null::double as value
+            null::double as value,
+            null::varchar as source_file,
+            null::bigint as source_line
         from source
         where false
     {% endif %}
@@ -37,6 +39,8 @@ select
     indicator_code::varchar as indicator_code,
     economy_code::varchar as economy_code,
     year::integer as year,
-    value::double as value
+    value::double as value,
+    source_file::varchar as source_file,
+    source_line::bigint as source_line
 from long
 where value is not null

@@ -145,8 +145,8 @@ def download_economies(session: requests.Session, settings: ApiSettings) -> Fetc
 def _save(name: str, path: str, payloads: list[Any], settings: ApiSettings) -> FetchedFile:
     retrieved_at = datetime.now(UTC)
     handle = tempfile.NamedTemporaryFile("w", prefix=f"nqpf-wdi-{name}-", suffix=".json", delete=False, encoding="utf-8")
-    with handle:
-        json.dump(payloads, handle, sort_keys=True)
+    with handle:  # json.dumps encodes in C; json.dump streams through the pure-Python encoder (20x slower)
+        handle.write(json.dumps(payloads, sort_keys=True))
     origin = f"{settings.base_url.rstrip('/')}/{path}"
     return FetchedFile(SOURCE, origin, Path(handle.name), retrieved_at, temporary=True)
 
