@@ -36,7 +36,8 @@
     {%- endif -%}
     {#- shown as given: tojson would write a quote as \u0027 -#}
     {%- set shown = ('"' ~ value ~ '"') if value is string else (value | string) -%}
-    {{- return("the dbt var " ~ name ~ " is " ~ shown ~ ", which is not " ~ wanted ~ " (set it in dbt_project.yml or with --vars)") -}}
+    {%- set where = " (set it in dbt_project.yml or with --vars)" -%}
+    {{- return("the dbt var " ~ name ~ " is " ~ shown ~ ", which is not " ~ wanted ~ where) -}}
 {% endmacro %}
 
 {#- The var's value, once it is known to follow its rule. -#}
