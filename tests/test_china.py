@@ -224,13 +224,18 @@ def test_an_unknown_label_stops_the_build_with_a_list(refreshed, tmp_path):
         """
         insert into raw.china_techme values
         ('北平', 2023, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 900),
-        ('北平', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 901)""",
+        ('北平', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 901),
+        ('x''); drop table raw.pwt; --', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 902)""",
     )
     assert headline_and_rows(message) == [
         "region labels that the seed china_region_labels does not know (source | label | values | first at); "
         "add them to dbt_project/seeds/china_region_labels.csv:",
+        "- china | x'); drop table raw.pwt; -- | 1 | RDIntense_raw.csv line 902",
         "- china | 北平 | 2 | RDIntense_raw.csv line 900",
     ]
+    # a label shaped like SQL travels as data: it is listed, and it ran nothing
+    with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw.pwt").fetchone()[0] == 12810
 
 
 def test_a_wrong_unit_stops_the_build(refreshed, tmp_path):

@@ -359,3 +359,25 @@ def test_a_seed_naming_a_series_no_source_provides_stops_the_build(toy, tmp_path
         "indicator systems name series that no source provides (system | indicator | source:code)",
         "toy | s9 | wdi:X9",
     )
+
+
+def test_an_indicator_value_outside_its_valid_range_stops_the_build(toy, tmp_path):
+    shutil.copytree(toy.parent / "data", tmp_path / "data")
+    project = toy_project(tmp_path)
+    seed = project / "seeds" / "nqpf_indicators.csv"
+    seed.write_text(
+        seed.read_text().replace(
+            "toy,l1,wdi,X1,laborers,skills,+,as_is,units,0,10000,", "toy,l1,wdi,X1,laborers,skills,+,as_is,units,0,45,"
+        )
+    )
+    run = dbt(project, "build", "--select", "nqpf_indicators", "int_nqpf__01_system_indicators", "int_nqpf__03_filled")
+    assert dbt_error(run, project.parent / "data") == stopped_by(
+        "int_nqpf__03_filled",
+        "indicator values outside their valid range (system | indicator | unit code | year | value | valid range | published at); "
+        "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv",
+        "toy | l1 | BBB | 2003 | 50.0 | [0.0, 45.0] | toy_wdi.csv line 5",
+        "toy | l1 | CCC | 2001 | 50.0 | [0.0, 45.0] | toy_wdi.csv line 6",
+        "toy | l1 | CCC | 2002 | 50.0 | [0.0, 45.0] | toy_wdi.csv line 7",
+        "toy | l1 | DDD | 2001 | 100.0 | [0.0, 45.0] | toy_wdi.csv line 8",
+        "toy | l1 | DDD | 2002 | 100.0 | [0.0, 45.0] | toy_wdi.csv line 9",
+    )

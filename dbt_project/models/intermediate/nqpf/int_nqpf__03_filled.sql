@@ -11,7 +11,7 @@
          on o.source = i.source and o.indicator_code = i.indicator_code and o.geo_code = v.geo_code and o.year = v.year
      where v.indicator_value < i.valid_min or v.indicator_value > i.valid_max
      order by 1, 2, 3, 4",
-    "indicator values outside their valid range (system | indicator | unit | year | value | valid range | published at); "
+    "indicator values outside their valid range (system | indicator | unit code | year | value | valid range | published at); "
     ~ "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv"
 ) }}
 
