@@ -28,8 +28,8 @@ test-fast: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup -m "not dbt"
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/ruff check orchestration tests dbt_project
+	$(BIN)/ruff format --check orchestration tests dbt_project
 	$(BIN)/sqlfluff lint dbt_project
 
 ui: $(VENV)/.installed

@@ -51,10 +51,16 @@ def test_groups_show_the_flow():
     assert assets["nqpf_indicators"]["group"] == "staging"  # the seed
 
 
-def test_every_check_is_blocking_and_guards_publication():
+def test_every_check_but_the_audit_warnings_is_blocking_and_guards_publication():
     graph = defs.get_repository_def().asset_graph
-    assert all(graph.get_check_spec(k).blocking for k in graph.asset_check_keys)
-    assert set(guarded_checks) == set(graph.asset_check_keys)
+    warnings = {k for k in graph.asset_check_keys if not graph.get_check_spec(k).blocking}
+    # the statistical audit's flags are for an analyst to read, never a reason to stop a refresh
+    assert {(k.asset_key.to_user_string(), k.name) for k in warnings} == {
+        ("mart_nqpf_audit", "audit_no_indicator_correlates_negatively_with_its_element"),
+        ("mart_nqpf_audit", "audit_every_indicator_correlates_at_least_weakly_with_its_element"),
+        ("mart_nqpf_audit", "audit_every_element_is_internally_consistent"),
+    }
+    assert set(guarded_checks) == set(graph.asset_check_keys) - warnings
     gx = {k for k in graph.asset_check_keys if k.name.startswith("gx_")}
     suites = {p.stem for p in (Path(__file__).parents[1] / "expectations").glob("*.json")}
     assert {k.name.removeprefix("gx_") for k in gx} == suites

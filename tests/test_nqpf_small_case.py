@@ -19,8 +19,10 @@ from orchestration.lib.settings import DBT_PROJECT_DIR
 
 from .conftest import dbt_error, run_dbt
 
-TOY_SYSTEM = """system_id,title,geography,window_start,window_end,min_share_per_element,max_gap_years,max_extrapolation_years,normalisation_shift,auto_end_min_share,min_geos_per_year,description
-toy,Toy system,economies,2001,auto,0.5,1,1,0.5,0.8,3,Small enough to check by hand
+# The toy's nominal choices are the classic entropy method (no treatment, no imputation) that the
+# hand computation below follows; the variants and the Monte Carlo are checked in tests/composite.
+TOY_SYSTEM = """system_id,title,geography,window_start,window_end,min_share_per_element,max_gap_years,max_extrapolation_years,normalisation_shift,auto_end_min_share,min_geos_per_year,min_data_share,treatment,treatment_skew_threshold,treatment_kurt_threshold,treatment_winmax,imputation,imputation_group,normalisation,weighting,aggregation,uncertainty_runs,uncertainty_seed,weight_noise,method_notes,description
+toy,Toy system,economies,2001,auto,0.5,1,1,0.5,0.8,3,0.5,none,2,3.5,5,none,income_group,minmax,entropy,arithmetic,500,1,0.25,Classic entropy method,Small enough to check by hand
 """
 TOY_INDICATORS = """system_id,indicator_id,source,indicator_code,element,sub_dimension,direction,transform,unit,valid_min,valid_max,description,citation
 toy,l1,wdi,X1,laborers,skills,+,as_is,units,0,10000,More is better,test

@@ -170,7 +170,9 @@ def operated(tmp_path_factory):
 def test_main_command_publishes(operated):
     done = operated["first"]
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().endswith(f"succeeded; published {operated['good']}")
+    summary = done.stdout[done.stdout.index("\nnqpf: run ") + 1 :].splitlines()
+    assert summary[0].endswith(f"succeeded; published {operated['good']}")
+    assert all(line.startswith("  - warning mart_nqpf_audit / audit_") for line in summary[1:])  # the audit's flags only
     assert (operated["data_dir"] / "dagster_home" / "dagster.yaml").is_file()  # runs are visible in the UI
 
 

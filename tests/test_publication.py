@@ -80,6 +80,12 @@ PUBLISHED = {
     "mart_nqpf_disparities",
     "mart_china_capital_stock",
     "mart_china_statistics",
+    "mart_nqpf_treatment",
+    "mart_nqpf_variants",
+    "mart_nqpf_uncertainty",
+    "mart_nqpf_sensitivity",
+    "mart_nqpf_audit",
+    "mart_nqpf_rank_by_availability",
 }
 
 

@@ -47,7 +47,8 @@ def run_refresh(data_dir: Path, mirror: str) -> tuple[str, float, float]:
     wall = time.time() - spawned
     if done.returncode != 0:
         raise SystemExit(f"the refresh failed:\n{done.stderr[-3000:]}")
-    run_id = done.stdout.strip().splitlines()[-1].split()[2]
+    summary = next(line for line in done.stdout.splitlines() if line.startswith("nqpf: run "))
+    run_id = summary.split()[2]
     return run_id, spawned, wall
 
 

@@ -65,6 +65,8 @@ def refresh() -> int:
     latest = latest_version(data_paths().publish)
     if result.success:
         print(f"\nnqpf: run {result.run_id} succeeded; published {latest}")
+        for line in failure_summary(result.all_events):  # on success only warnings remain (the audit's flags)
+            print(f"  - {line}")
         return 0
     print(f"\nnqpf: run {result.run_id} FAILED. Nothing was published.", file=sys.stderr)
     for line in failure_summary(result.all_events):

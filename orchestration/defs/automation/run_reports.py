@@ -18,5 +18,8 @@ def failure_summary(events) -> list[str]:
             lines.append(f"step {event.step_key}: {error_text(event.event_specific_data.error)}")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
             evaluation = event.event_specific_data
-            lines.append(f"check {evaluation.asset_key.to_user_string()} / {evaluation.check_name} failed")
+            name = f"{evaluation.asset_key.to_user_string()} / {evaluation.check_name}"
+            # a warning check (the statistical audit's flags) never stops a run: said as a warning
+            warning = evaluation.severity.value == "WARN"
+            lines.append(f"warning {name}: not met" if warning else f"check {name} failed")
     return lines

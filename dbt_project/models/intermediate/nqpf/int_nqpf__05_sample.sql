@@ -50,12 +50,16 @@ availability as (
 
 qualification as (
 
+    -- every element has enough of its indicators, and the system enough of all of them (screening)
     select
         availability.system_id,
         availability.geo_code,
         availability.year,
+        sum(availability.indicators_with_value) / sum(availability.indicators_in_use) as data_share,
         count(*) = 3
         and bool_and(availability.indicators_with_value >= systems.min_share_per_element * availability.indicators_in_use - 1e-9)
+        and sum(availability.indicators_with_value)
+        >= any_value(systems.min_data_share) * sum(availability.indicators_in_use) - 1e-9
             as qualifies
     from availability
     inner join {{ ref('nqpf_systems') }} as systems using (system_id)
@@ -107,6 +111,7 @@ final as (
         qualification.system_id,
         qualification.geo_code,
         qualification.year,
+        qualification.data_share,
         qualification.qualifies,
         window_end.window_end,
         qualification.year <= window_end.window_end as in_window,

@@ -1,63 +1,68 @@
--- Element scores per system, unit, year and element.
+-- Element scores per system, unit, year and element, ranked within the year.
 -- Formula: docs block nqpf_element_scores (models/docs/methods.md).
-with normalised as (
+with scores as (
 
-    select * from {{ ref('int_nqpf__06_normalised') }}
-
-),
-
-weights as (
-
-    select
-        system_id,
-        indicator_id,
-        weight_in_element
-    from {{ ref('mart_nqpf_indicator_weights') }}
-    where status = 'in use'
+    select * from {{ ref('int_nqpf__09_unit_years') }}
 
 ),
 
-indicators_per_element as (
+long as (
 
     select
         system_id,
-        element,
+        geo_code,
+        year,
+        'laborers' as element,
+        laborers_score as score
+    from scores
+    union all
+    select
+        system_id,
+        geo_code,
+        year,
+        'instruments_of_labor' as element,
+        instruments_score as score
+    from scores
+    union all
+    select
+        system_id,
+        geo_code,
+        year,
+        'subjects_of_labor' as element,
+        subjects_score as score
+    from scores
+
+),
+
+counts as (
+
+    select
+        values.system_id,
+        values.geo_code,
+        values.year,
+        indicators.element,
+        count(values.prepared_value) as indicators_available,
         count(*) as indicators_in_element
-    from {{ ref('mart_nqpf_indicator_weights') }}
-    where status = 'in use'
-    group by system_id, element
-
-),
-
-scores as (
-
-    select
-        normalised.system_id,
-        normalised.geo_code,
-        normalised.year,
-        normalised.element,
-        sum(weights.weight_in_element * normalised.normalised_value) / nullif(sum(weights.weight_in_element), 0) as score,
-        count(*) as indicators_available
-    from normalised
-    inner join weights using (system_id, indicator_id)
-    group by normalised.system_id, normalised.geo_code, normalised.year, normalised.element
+    from {{ ref('int_nqpf__07_values') }} as values
+    inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (system_id, indicator_id)
+    group by values.system_id, values.geo_code, values.year, indicators.element
 
 ),
 
 final as (
 
     select
-        scores.system_id,
-        scores.geo_code,
-        scores.year,
-        scores.element,
-        scores.score,
-        cast(rank() over (partition by scores.system_id, scores.year, scores.element order by scores.score desc) as integer)
+        long.system_id,
+        long.geo_code,
+        long.year,
+        long.element,
+        long.score,
+        cast(rank() over (partition by long.system_id, long.year, long.element order by long.score desc) as integer)
             as rank_in_year,
-        cast(scores.indicators_available as integer) as indicators_available,
-        cast(indicators_per_element.indicators_in_element as integer) as indicators_in_element
-    from scores
-    inner join indicators_per_element using (system_id, element)
+        cast(counts.indicators_available as integer) as indicators_available,
+        cast(counts.indicators_in_element as integer) as indicators_in_element
+    from long
+    inner join counts using (system_id, geo_code, year, element)
 
 )
 

@@ -1,62 +1,27 @@
--- The composite NQPF index, entropy-weighted TOPSIS and the coupling coordination of the three
--- elements, per system, unit and year. Formulas: docs blocks nqpf_index, nqpf_topsis and
--- nqpf_coupling (models/docs/methods.md).
-with normalised as (
+-- The composite NQPF index, weighted TOPSIS and the coupling coordination of the three
+-- elements, per system, unit and year, with how the unit-year's values were obtained.
+-- Formulas: docs blocks nqpf_index, nqpf_topsis and nqpf_coupling (models/docs/methods.md);
+-- the index and TOPSIS come from the composite library (int_nqpf__09_unit_years).
+with scores as (
 
-    select * from {{ ref('int_nqpf__06_normalised') }}
-
-),
-
-weights as (
-
-    select
-        system_id,
-        indicator_id,
-        weight_in_system
-    from {{ ref('mart_nqpf_indicator_weights') }}
-    where status = 'in use'
+    select * from {{ ref('int_nqpf__09_unit_years') }}
 
 ),
 
-weighted as (
+availability as (
 
+    -- how each unit-year's indicator values were obtained (before imputation: observed or gap-filled)
     select
-        normalised.system_id,
-        normalised.indicator_id,
-        normalised.geo_code,
-        normalised.year,
-        weights.weight_in_system,
-        weights.weight_in_system * normalised.normalised_value as weighted_value
-    from normalised
-    inner join weights using (system_id, indicator_id)
-
-),
-
-ideal as (
-
-    select
-        system_id,
-        indicator_id,
-        max(weighted_value) as best,
-        min(weighted_value) as worst
-    from weighted
-    group by system_id, indicator_id
-
-),
-
-composite as (
-
-    select
-        weighted.system_id,
-        weighted.geo_code,
-        weighted.year,
-        sum(weighted.weighted_value) / nullif(sum(weighted.weight_in_system), 0) as nqpf_index,
-        sqrt(sum(power(weighted.weighted_value - ideal.best, 2))) as distance_to_best,
-        sqrt(sum(power(weighted.weighted_value - ideal.worst, 2))) as distance_to_worst,
-        count(*) as indicators_available
-    from weighted
-    inner join ideal using (system_id, indicator_id)
-    group by weighted.system_id, weighted.geo_code, weighted.year
+        engine.system_id,
+        engine.geo_code,
+        engine.year,
+        count(*) filter (where engine.fill_method = 'observed') / count(*) as share_observed,
+        count(*) filter (where engine.fill_method in ('interpolated', 'extrapolated')) / count(*) as share_filled,
+        count(*) filter (where values.is_imputed) / count(*) as share_imputed,
+        count(*) filter (where values.prepared_value is null) / count(*) as share_missing
+    from {{ ref('int_nqpf__06_engine_input') }} as engine
+    inner join {{ ref('int_nqpf__07_values') }} as values using (system_id, indicator_id, geo_code, year)
+    group by engine.system_id, engine.geo_code, engine.year
 
 ),
 
@@ -66,11 +31,10 @@ elements as (
         system_id,
         geo_code,
         year,
-        max(case when element = 'laborers' then score end) as laborers_score,
-        max(case when element = 'instruments_of_labor' then score end) as instruments_score,
-        max(case when element = 'subjects_of_labor' then score end) as subjects_score
-    from {{ ref('mart_nqpf_element_scores') }}
-    group by system_id, geo_code, year
+        laborers_score,
+        instruments_score,
+        subjects_score
+    from scores
 
 ),
 
@@ -88,20 +52,25 @@ coupling as (
 combined as (
 
     select
-        composite.system_id,
-        composite.geo_code,
-        composite.year,
-        composite.nqpf_index,
-        composite.distance_to_worst / nullif(composite.distance_to_best + composite.distance_to_worst, 0) as topsis_closeness,
+        scores.system_id,
+        scores.geo_code,
+        scores.year,
+        scores.nqpf_index,
+        scores.topsis_closeness,
         coupling.laborers_score,
         coupling.instruments_score,
         coupling.subjects_score,
         coupling.coupling_degree,
         coupling.coordination_index,
         sqrt(coupling.coupling_degree * coupling.coordination_index) as coupling_coordination,
-        composite.indicators_available
-    from composite
+        scores.indicators_available,
+        availability.share_observed,
+        availability.share_filled,
+        availability.share_imputed,
+        availability.share_missing
+    from scores
     inner join coupling using (system_id, geo_code, year)
+    inner join availability using (system_id, geo_code, year)
 
 ),
 
@@ -141,7 +110,11 @@ final as (
         ranked.coupling_coordination,
         classes.coordination_class,
         classes.coordination_class_zh,
-        cast(ranked.indicators_available as integer) as indicators_available
+        cast(ranked.indicators_available as integer) as indicators_available,
+        ranked.share_observed,
+        ranked.share_filled,
+        ranked.share_imputed,
+        ranked.share_missing
     from ranked
     inner join {{ ref('nqpf_systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies

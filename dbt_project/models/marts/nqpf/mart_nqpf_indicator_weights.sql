@@ -1,36 +1,9 @@
--- Entropy weights of every indicator, within its element and over the whole system.
--- Formula: docs block nqpf_entropy_weights (models/docs/methods.md).
+-- Every indicator of every system: the seed row, whether it takes part, its nominal weights,
+-- every weighting method's weight over the system, and its effective importance.
+-- Formulas: docs blocks nqpf_weights and nqpf_audit (models/docs/methods.md).
 with indicators as (
 
     select * from {{ ref('int_nqpf__01_system_indicators') }}
-
-),
-
-normalised as (
-
-    select * from {{ ref('int_nqpf__06_normalised') }}
-
-),
-
-shares as (
-
-    select
-        system_id,
-        indicator_id,
-        normalised_value / sum(normalised_value) over (partition by system_id, indicator_id) as p
-    from normalised
-
-),
-
-entropy as (
-
-    select
-        system_id,
-        indicator_id,
-        count(*) as n_values,
-        case when count(*) > 1 then -sum(p * ln(p)) / ln(count(*)) end as entropy
-    from shares
-    group by system_id, indicator_id
 
 ),
 
@@ -39,24 +12,10 @@ ranges as (
     select
         system_id,
         indicator_id,
-        min(value) as min_value,
-        max(value) as max_value
-    from normalised
+        min(prepared_value) as min_value,
+        max(prepared_value) as max_value
+    from {{ ref('int_nqpf__07_values') }}
     group by system_id, indicator_id
-
-),
-
-weights as (
-
-    select
-        entropy.*,
-        1 - entropy.entropy as divergence,
-        indicators.element,
-        (1 - entropy.entropy) / sum(1 - entropy.entropy) over (partition by entropy.system_id, indicators.element)
-            as weight_in_element,
-        (1 - entropy.entropy) / sum(1 - entropy.entropy) over (partition by entropy.system_id) as weight_in_system
-    from entropy
-    inner join indicators using (system_id, indicator_id)
 
 ),
 
@@ -79,13 +38,20 @@ final as (
         cast(weights.n_values as bigint) as n_values,
         ranges.min_value,
         ranges.max_value,
+        weights.weighting,
         weights.entropy,
         weights.divergence,
         weights.weight_in_element,
-        weights.weight_in_system
+        weights.weight_in_system,
+        weights.entropy_weight,
+        weights.critic_weight,
+        weights.equal_weight,
+        weights.pca_weight,
+        weights.correlation_ratio,
+        weights.importance_share
     from indicators
     inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
-    left join weights using (system_id, indicator_id)
+    left join {{ ref('int_nqpf__08_indicators') }} as weights using (system_id, indicator_id)
     left join ranges using (system_id, indicator_id)
 
 )
