@@ -213,6 +213,9 @@ def test_published_figures_and_universe(published):
     assert (index.index.get_level_values("year").min(), index.index.get_level_values("year").max()) == (2000, 2023)
     assert index.index.get_level_values("geo_code").nunique() == 167
     assert index.xs(2021, level="year")["nqpf_index"].idxmax() == "DNK"
+    # screening: no unit-year enters with less than two thirds of its values published or gap-filled
+    assert (index["share_observed"] + index["share_filled"]).min() >= 0.667 - 1e-12
+    assert index["share_imputed"].max() <= 1 - 0.667 + 1e-12 and index["share_imputed"].sum() > 0
     geographies = published["dim_geographies"]
     assert geographies.groupby("geography").size().to_dict() == {"economies": 217, "provinces": 31}
     assert geographies["region"].notna().all()

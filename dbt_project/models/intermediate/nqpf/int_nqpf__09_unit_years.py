@@ -1,6 +1,9 @@
 def model(dbt, session):
     """See the model's description (_nqpf__models.yml); the numbers come from orchestration.lib.composite."""
     dbt.config(materialized="table")
+    # The composite models run one after the other: two CPU-bound Python models in dbt's two
+    # threads share one interpreter lock and each runs more than twice as slowly.
+    dbt.ref("int_nqpf__08_indicators")
     from orchestration.lib.composite import tables
 
     return tables.unit_year_results(dbt.ref("int_nqpf__06_engine_input").df(), dbt.ref("nqpf_systems").df())
