@@ -73,13 +73,26 @@ def run_main_command(data_dir: Path, data_source: str) -> subprocess.CompletedPr
     )
 
 
-def start_main_command(data_dir: Path, log: Path) -> subprocess.Popen:
-    """``nqpf refresh`` in the background, in its own process group (dbt and the GX worker with it)."""
+# The publication stage alone, as the UI launches it (gate and publication, on the instance
+# the command line's runs share): a kill there needs no full refresh first.
+PUBLISH_ONLY = (
+    "from dagster import DagsterInstance, materialize\n"
+    "from orchestration.definitions import all_assets, gx_checks\n"
+    "from orchestration.defs.resources import build_resources\n"
+    "with DagsterInstance.get() as instance:\n"
+    "    materialize([*all_assets, *gx_checks], selection=['quality_gate', 'publication'],\n"
+    "                resources=build_resources(), instance=instance)\n"
+)
+
+
+def start_main_command(data_dir: Path, log: Path, program: list[str] | None = None) -> subprocess.Popen:
+    """``nqpf refresh`` (or ``program``) in the background, in its own process group (dbt and the GX worker with it)."""
+    env = cli_environment(data_dir, str(MIRROR)) | {"DAGSTER_HOME": str(data_dir / "dagster_home")}
     with log.open("w") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
+            program or [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
             cwd=PROJECT,
-            env=cli_environment(data_dir, str(MIRROR)),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -125,8 +138,8 @@ KILL_POINTS = {
 @pytest.fixture(scope="module")
 def operated(tmp_path_factory):
     """A good refresh from the command line, then what an operator meets: a second refresh while
-    one runs, SIGKILL to the process group at four stages, a refresh after them, and a source that
-    cannot be reached."""
+    one runs, SIGKILL to the process group during ingest, dbt and publication, a refresh after
+    them, and a source that cannot be reached."""
     root = tmp_path_factory.mktemp("operated")
     data_dir = root / "data"
     runs = {"first": run_main_command(data_dir, "auto")}
@@ -136,7 +149,8 @@ def operated(tmp_path_factory):
     for stage, reached in KILL_POINTS.items():
         shutil.rmtree(data_dir / "dbt_runs", ignore_errors=True)  # so that each marker is this run's own
         lines = manifest_lines(data_dir)
-        child = start_main_command(data_dir, root / f"killed_in_{stage}.log")
+        program = [sys.executable, "-c", PUBLISH_ONLY] if stage == "publication" else None
+        child = start_main_command(data_dir, root / f"killed_in_{stage}.log", program)
         wait_for(lambda: run_id_of(data_dir) is not None, child, "the data folder lock")
         wait_for(lambda reached=reached, lines=lines: reached(data_dir, lines), child, f"{stage} stage")
         if stage == "dbt":  # while this refresh holds the folder, a second one is refused at once

@@ -185,27 +185,29 @@ def test_gate_refuses_to_publish_after_a_failed_check(history):
     assert history["after_publish_only"] == history["good"]
 
 
-def test_a_cut_off_file_stops_its_pull_and_nothing_is_published(history):
-    result = history["cut_off"]
+@pytest.mark.parametrize(
+    ("run", "mirror", "problem"),
+    [
+        # a partial download: the file stops in the middle of its last row
+        (
+            "cut_off",
+            "cut",
+            ", line 12811: the file ends inside a row (no line break after its last line): it was cut off, e.g. a partial download",
+        ),
+        # every row of Zimbabwe under 'ZZZ': Zimbabwe vanished since the last pull (and ZZZ is unknown to PWT)
+        (
+            "unknown_code",
+            "zzz",
+            ": since its last pull, every row of 1 unit is gone: ZWE (70 rows), 0.5% of the previous rows (tolerated: 0.1%)",
+        ),
+    ],
+)
+def test_a_corrupted_pwt_file_stops_its_pull_and_nothing_is_published(history, run, mirror, problem):
+    result = history[run]
     assert not result.success
-    mirror_file = history["data_dir"].parent / "cut" / "pwt" / "pwt1001.csv"
-    assert step_failures(result) == {
-        "pwt_raw": f"pwt: file {mirror_file}, line 12811: the file ends inside a row (no line break after its last line): "
-        "it was cut off, e.g. a partial download"
-    }
-    assert history["after_cut_off"] == history["good"]
-
-
-def test_an_economy_recoded_to_an_unknown_code_stops_its_pull(history):
-    """Every row of Zimbabwe under 'ZZZ': Zimbabwe vanished since the last pull (and ZZZ is unknown to PWT)."""
-    result = history["unknown_code"]
-    assert not result.success
-    mirror_file = history["data_dir"].parent / "zzz" / "pwt" / "pwt1001.csv"
-    assert step_failures(result) == {
-        "pwt_raw": f"pwt: file {mirror_file}: since its last pull, every row of 1 unit is gone: ZWE (70 rows), "
-        "0.5% of the previous rows (tolerated: 0.1%)"
-    }
-    assert history["after_unknown_code"] == history["good"]
+    mirror_file = history["data_dir"].parent / mirror / "pwt" / "pwt1001.csv"
+    assert step_failures(result) == {"pwt_raw": f"pwt: file {mirror_file}{problem}"}
+    assert history[f"after_{run}"] == history["good"]
 
 
 def test_failed_dbt_test_blocks_publication(history):
