@@ -11,6 +11,8 @@
         'china_capital_base_year': {'kind': 'integer', 'min': 1952, 'max': 2100},
         'china_capital_depreciation': {'kind': 'number', 'min': 0, 'max': 1},
         'china_capital_initial_ratio': {'kind': 'number', 'min': 0.000001, 'max': 10},
+        'china_labour_share_default': {'kind': 'number', 'min': 0.05, 'max': 0.95},
+        'china_tfp_base_year': {'kind': 'integer', 'min': 2000, 'max': 2100},
     }) -}}
 {% endmacro %}
 

@@ -14,6 +14,7 @@ typed as (
     select
         '{{ source_name }}' as source,
         cast(region_label as varchar) as region_label,
+        cast(region_code as varchar) as region_code,
         cast(year as integer) as year,
         cast(variable as varchar) as variable,
         cast(variable_label as varchar) as variable_label,

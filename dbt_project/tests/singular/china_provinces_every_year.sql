@@ -1,5 +1,7 @@
--- After cleaning, every year of the yearbook tables covers all 31 provinces, and every year of
--- the capital-stock table covers 30 (before Chongqing's series starts in 1996) or 31.
+-- After cleaning, every year of every provincial source covers all 31 provinces, except where a
+-- province did not exist yet or the publisher leaves one out: the capital-stock table before
+-- Chongqing's series starts (1996), the employment workbook before Hainan (1988) and Chongqing
+-- (1997) became provinces, and CEADs, which has no Tibet.
 select
     source,
     year,
@@ -9,5 +11,8 @@ where kind = 'province'
 group by source, year
 having count(distinct province_code) <> case
     when source = 'china_capital' and year < 1996 then 30
+    when source = 'china_employment' and year < 1988 then 29
+    when source = 'china_employment' and year < 1997 then 30
+    when source = 'china_co2' then 30
     else 31
 end

@@ -1,19 +1,18 @@
-"""Long statistical tables described by configuration (``statistical_tables.yml`` beside this file).
+"""Statistical tables described by configuration (``statistical_tables.yml`` beside this file).
 
 A yearbook table is a list of (region, year, variable, value, unit) facts; publishers differ
-only in column names, and some put one variable per column. The configuration says which
-column is which, so one parser serves every such table and every table lands in the same
-long shape. Region labels are kept verbatim: cleaning them is dbt's job, against seeds.
+in column names, in putting one variable per column or one year per column, in preambles and
+encodings. The configuration says which layout a dataset has (``statistical_layouts``) and
+which column is which, so one connector serves every such table and every table lands in the
+same long shape. Region labels are kept verbatim: cleaning them is dbt's job, against seeds.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import requests
 import yaml
@@ -25,98 +24,14 @@ from ..value_ranges import value_ranges
 from .errors import ConfigurationError
 from .fetch import retrieve
 from .source import RawTable, Source, SourceFile
-from .tables import Column, ParsedTable, RangesByKey, TableSchema, parse_table
-
-if TYPE_CHECKING:  # pandas loads on first use, not with the code location
-    pass
+from .statistical_layouts import COLUMNS, LAYOUTS, FileSpec, Layout, parse
+from .tables import ParsedTable
 
 CATALOG = Path(__file__).resolve().parent / "statistical_tables.yml"
-SAFE_FILE = re.compile(r"[^/\\]+\.(csv|xlsx|xls)")  # a file in the dataset's folder, never a path
-COLUMNS = ["region_label", "year", "variable", "variable_label", "value", "published_unit", "source_file", "source_line"]
+# a file in the dataset's folder or a subfolder of it, never an absolute path or a way out of it
+SAFE_FILE = re.compile(r"(?!/)(?!.*(^|/)\.\.(/|$))[^\\]+\.(csv|xlsx)")
 
-
-@dataclass(frozen=True)
-class TableLayout:
-    """Which column of a file plays which role (region, year, variable, label, value, unit)."""
-
-    columns: dict[str, str]
-    wide: dict[str, dict[str, str]] = field(default_factory=dict)  # variable column -> unit, label
-
-    @property
-    def schema_key(self) -> tuple[str, ...]:
-        region, year = self.columns["region"], self.columns["year"]
-        return (region, year) if self.wide else (region, self.columns["variable"], year)
-
-
-def table_schema(source: str, layout: TableLayout) -> TableSchema:
-    region, year = layout.columns["region"], layout.columns["year"]
-    if layout.wide:
-        valid = value_ranges(source, "column")
-        values = tuple(Column(name, "number", valid=valid[name]) for name in layout.wide)
-        return TableSchema(
-            source=source,
-            key=layout.schema_key,
-            duplicate_rows="drop_identical",
-            columns=(Column(region, "text"), Column(year, "integer"), *values),
-        )
-    roles = layout.columns
-    return TableSchema(
-        source=source,
-        key=layout.schema_key,
-        duplicate_rows="drop_identical",
-        columns=(
-            Column(region, "text"),
-            Column(year, "integer"),
-            Column(roles["variable"], "text"),
-            Column(roles["label"], "text", required=False),
-            Column(roles["value"], "number"),
-            Column(roles["unit"], "text"),
-        ),
-        # a unit the seeds do not know stops the dbt build with a list; its values are not checked here
-        ranges_by_key=RangesByKey(roles["unit"], roles["value"], value_ranges(source, "unit")),
-    )
-
-
-def parse(source: str, layout: TableLayout, path: Path, shown: str) -> ParsedTable:
-    """One file as the common long shape."""
-    import pandas as pd
-
-    parsed = parse_table(path, shown, schema=table_schema(source, layout))
-    frame, roles = parsed.frame, layout.columns
-    line = frame.index + 2
-    if layout.wide:
-        long = frame.assign(_line=line).melt(
-            id_vars=[roles["region"], roles["year"], "_line"],
-            value_vars=list(layout.wide),
-            var_name="variable",
-            value_name="value",
-        )
-        out = pd.DataFrame(
-            {
-                "region_label": long[roles["region"]],
-                "year": long[roles["year"]],
-                "variable": long["variable"],
-                "variable_label": long["variable"].map({k: v.get("label") for k, v in layout.wide.items()}),
-                "value": long["value"],
-                "published_unit": long["variable"].map({k: v.get("unit") for k, v in layout.wide.items()}),
-                "source_line": long["_line"],
-            }
-        )
-    else:
-        out = pd.DataFrame(
-            {
-                "region_label": frame[roles["region"]],
-                "year": frame[roles["year"]],
-                "variable": frame[roles["variable"]],
-                "variable_label": frame[roles["label"]] if roles["label"] in frame else None,
-                "value": frame[roles["value"]],
-                "published_unit": frame[roles["unit"]],
-                "source_line": line,
-            }
-        )
-    out["source_file"] = shown
-    parsed.frame = out[COLUMNS].astype({"source_line": "Int64"})
-    return parsed
+__all__ = ["COLUMNS", "StatisticalTable", "catalog"]
 
 
 class StatisticalTableOptions(BaseModel):
@@ -124,7 +39,7 @@ class StatisticalTableOptions(BaseModel):
 
 
 class StatisticalTable(Source):
-    """One dataset of the catalogue: its files, where they live, which column is which."""
+    """One dataset of the catalogue: its files, where they live, their layout."""
 
     Options = StatisticalTableOptions
 
@@ -136,21 +51,31 @@ class StatisticalTable(Source):
         licence: str,
         base_url: str,
         mirror_folder: str,
-        files: list[str],
+        files: list[str] | dict[str, dict],
         columns: dict[str, str],
+        layout: str | None = None,
         wide: dict | None = None,
+        constants: dict | None = None,
+        encoding: str = "utf-8",
+        vintage: str | None = None,
     ):
         self.name, self.title, self.citation, self.licence = name, title, citation, licence
         self.official_url = base_url
         self.mirror_folder = mirror_folder
-        self.file_names = tuple(files)
-        self.layout = TableLayout(columns, wide or {})
+        self.vintage = vintage
+        kind = layout or ("wide" if wide else "long")
+        self.layout = Layout(kind, columns, wide or {}, constants or {}, encoding)
+        listed = files if isinstance(files, dict) else dict.fromkeys(files)
+        self.specs = {file: _file_spec(kind, spec) for file, spec in listed.items()}
+        self.file_names = tuple(self.specs)
+        # valid ranges: per variable column of a wide table, else per published unit
+        self.ranges = value_ranges(name, "column" if kind == "wide" else "unit")
         self.tables = (
             RawTable(
                 asset=f"{name}_raw",
                 table=f"raw.{name}",
                 description=f"{title}, long (region label, year, variable, value, unit) and verbatim. {citation}. "
-                f"Licence {licence}.",
+                f"Licence {licence}." + (f" Vintage: {vintage}." if vintage else ""),
                 long=True,
                 preview_columns=("region_label", "year", "variable", "value", "published_unit"),
                 preview_order=("year",),
@@ -163,8 +88,9 @@ class StatisticalTable(Source):
     def mirror_path(self, file: str) -> str:
         return f"{self.mirror_folder}/{file}"
 
-    def parse(self, path: Path, shown: str) -> ParsedTable:
-        return parse(self.name, self.layout, path, shown)
+    def parse(self, path: Path, shown: str, file: str | None = None) -> ParsedTable:
+        spec = self.specs.get(file or Path(shown).name) or self.specs.get(_spec_key(shown, self.specs)) or FileSpec()
+        return parse(self.name, self.layout, spec, self.ranges, path, shown)
 
     def files(
         self, choice: DataSourceChoice, session: requests.Session, options: StatisticalTableOptions
@@ -173,8 +99,8 @@ class StatisticalTable(Source):
         for file in self.file_names:
             yield SourceFile(
                 self.tables[0].table,
-                partial(retrieve, self.name, f"{base}/{file}", self.mirror_path(file), choice, session),
-                self.parse,
+                lambda file=file: retrieve(self.name, f"{base}/{file}", self.mirror_path(file), choice, session),
+                lambda path, shown, file=file: self.parse(path, shown, file),
                 file,
             )
 
@@ -191,14 +117,42 @@ class StatisticalTable(Source):
         }
 
 
+def _spec_key(shown: str, specs: dict[str, FileSpec]) -> str | None:
+    """The configured file a shown path (mirror path or URL) stands for."""
+    return next((file for file in specs if shown.endswith(file)), None)
+
+
+def _file_spec(kind: str, entry: dict | None) -> FileSpec:
+    entry = entry or {}
+    if kind == "wide_units_in_header":
+        return FileSpec(variables={str(k): str(v) for k, v in entry.items()})
+    return FileSpec(indicator=entry.get("indicator"), variable=entry.get("variable"), sheet=entry.get("sheet"))
+
+
 @cache
 def catalog(path: Path = CATALOG) -> dict[str, StatisticalTable]:
-    """The configured datasets. Names become table names and file names paths, so both are checked first."""
+    """The configured datasets. Names become table names, file names paths and variables codes, so all are checked first."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     for name, entry in entries.items():
         if not PLAIN_NAME.fullmatch(str(name)):
             raise ConfigurationError(f"{path.name}: dataset name {name!r} is not a plain name (a-z, 0-9, _)")
-        bad = [f for f in entry.get("files", []) if not SAFE_FILE.fullmatch(str(f))]
+        files = entry.get("files", [])
+        bad = [f for f in files if not SAFE_FILE.fullmatch(str(f))]
         if bad:
             raise ConfigurationError(f"{path.name}: dataset {name}: file name {bad[0]!r} is not a plain file name")
+        layout = entry.get("layout") or ("wide" if entry.get("wide") else "long")
+        if layout not in LAYOUTS:
+            raise ConfigurationError(f"{path.name}: dataset {name}: unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
+        variables = [v for spec in (files.values() if isinstance(files, dict) else []) for v in _variables(spec)]
+        bad = [v for v in variables if not PLAIN_NAME.fullmatch(str(v))]
+        if bad:
+            raise ConfigurationError(f"{path.name}: dataset {name}: variable {bad[0]!r} is not a plain name (a-z, 0-9, _)")
     return {name: StatisticalTable(name=name, **entry) for name, entry in entries.items()}
+
+
+def _variables(spec: dict | None) -> list[str]:
+    if not spec:
+        return []
+    if "variable" in spec or "sheet" in spec or "indicator" in spec:
+        return [spec["variable"]] if spec.get("variable") else []
+    return list(spec.values())

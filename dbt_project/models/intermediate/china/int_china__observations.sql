@@ -1,7 +1,10 @@
 -- Provincial statistics cleaned against the seeds, with gdp_implied derived.
 -- Rules and the errors that stop the build: docs block china_cleaning (models/docs/methods.md).
-{%- set staged = "(select * from " ~ ref('stg_china__techme')
-    ~ " union all select * from " ~ ref('stg_china__capital_stock') ~ ")" -%}
+{%- set staged_models = [ref('stg_china__techme'), ref('stg_china__capital_stock'), ref('stg_china__nbs'),
+    ref('stg_china__nbs_exports'), ref('stg_china__employment'), ref('stg_china__co2')] -%}
+{%- set staged -%}
+    ({% for model in staged_models %}select * from {{ model }}{% if not loop.last %} union all {% endif %}{% endfor %})
+{%- endset -%}
 {%- set labels = ref('china_region_labels') -%}
 {%- set units = ref('china_units') -%}
 {%- set corrections = ref('china_unit_corrections') -%}
@@ -20,6 +23,13 @@
      where kind is null group by 1, 2 order by 1, 2",
     "region labels that the seed china_region_labels does not know (source | label | values | first at); "
     ~ "add them to dbt_project/seeds/china_region_labels.csv"
+) }}
+{{ raise_if_rows(
+    "select source, region_label, region_code, coalesce(province_code, '(none)'), count(*), min(source_file || ' line ' || source_line)
+     from " ~ mapped ~ " where region_code is not null and region_code is distinct from province_code
+     group by 1, 2, 3, 4 order by 1, 2, 3",
+    "region codes that are not the GB/T 2260 code of their label (source | label | code | label's code | values | first at); "
+    ~ "fix the label or the code in dbt_project/seeds/china_region_labels.csv"
 ) }}
 {{ raise_if_rows(
     "select source, variable, unit, count(*), min(source_file || ' line ' || source_line) from " ~ mapped ~ "

@@ -109,6 +109,24 @@ china_capital_stock as (
 
 ),
 
+china_human_capital as (
+
+    -- average schooling and the human capital it gives (int_china__tfp_inputs), as series indicators can name
+    select
+        'china_tfp' as source,
+        indicator_code,
+        province_code as source_code,
+        province_code as geo_code,
+        year,
+        value,
+        'mart_china_tfp_growth_accounting' as source_file,
+        cast(null as bigint) as source_line,
+        'in_scope' as geo_status
+    from {{ ref('int_china__tfp_inputs') }}
+    unpivot (value for indicator_code in (average_schooling, human_capital))
+
+),
+
 unioned as (
 
     select * from wdi
@@ -120,6 +138,8 @@ unioned as (
     select * from china
     union all
     select * from china_capital_stock
+    union all
+    select * from china_human_capital
 
 )
 
