@@ -201,6 +201,10 @@ def test_capital_stock_base_year_and_delta_are_dbt_vars(refreshed, tmp_path):
 # ---------------------------------------------------------------- bad input reaching dbt
 
 
+# the landed columns a test row fills (region_code stays null, as in the yearbook tables)
+RAW_COLUMNS = "(region_label, year, variable, variable_label, value, published_unit, source_file, source_line)"
+
+
 def cleaning_error(refreshed, tmp_path: Path, statement: str) -> str:
     """Apply ``statement`` to a copy of the warehouse's raw tables, rebuild the cleaning model, return dbt's message."""
     (tmp_path / "warehouse").mkdir()
@@ -221,8 +225,8 @@ def test_an_unknown_label_stops_the_build_with_a_list(refreshed, tmp_path):
     message = cleaning_error(
         refreshed,
         tmp_path,
-        """
-        insert into raw.china_techme values
+        f"""
+        insert into raw.china_techme {RAW_COLUMNS} values
         ('北平', 2023, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 900),
         ('北平', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 901),
         ('x''); drop table raw.pwt; --', 2022, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 902)""",
@@ -256,8 +260,8 @@ def test_a_province_year_published_twice_stops_the_build(refreshed, tmp_path):
     message = cleaning_error(
         refreshed,
         tmp_path,
-        """
-        insert into raw.china_techme values ('北 京', 2023, 'v4_ztr_jf_RD', 'RD经费', 2000.0, '亿元', 'extra.csv', 2)""",
+        f"""
+        insert into raw.china_techme {RAW_COLUMNS} values ('北 京', 2023, 'v4_ztr_jf_RD', 'RD经费', 2000.0, '亿元', 'extra.csv', 2)""",
     )
     (headline, row) = headline_and_rows(message)
     assert headline == (
@@ -320,7 +324,7 @@ def test_disparities_against_numpy_on_the_real_panel(refreshed):
             for column, value in expected.items():
                 assert row[column] == pytest.approx(value, abs=1e-9), (system, year, measure, column)
             checked += 1
-    assert checked == 2 * (24 + 13)
+    assert checked == 2 * (24 + 13 + 8)  # cross_country 2000-2023, china_provinces 2011-2023, china_provinces_full 2011-2018
     parts = disparities.gini_within + disparities.gini_between + disparities.gini_transvariation
     assert (parts - disparities.gini).abs().max() <= 1e-12
     assert (disparities.theil_within + disparities.theil_between - disparities.theil).abs().max() <= 1e-12

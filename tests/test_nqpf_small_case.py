@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.lib.connectors import statistical
 from orchestration.lib.settings import DBT_PROJECT_DIR
 
 from .conftest import dbt_error, run_dbt
@@ -137,8 +138,8 @@ def write_toy_warehouse(path: Path) -> None:
     path.parent.mkdir(parents=True)
     with duckdb.connect(str(path)) as con:
         con.execute("create schema raw")
-        for table in ("china_techme", "china_capital_stock"):  # sources the toy system does not use
-            con.execute(f"""create table raw.{table} (region_label varchar, year bigint, variable varchar,
+        for table in statistical.catalog():  # sources the toy system does not use: empty, in the landed shape
+            con.execute(f"""create table raw.{table} (region_label varchar, region_code varchar, year bigint, variable varchar,
                             variable_label varchar, value double, published_unit varchar, source_file varchar, source_line bigint)""")
         for table, frame in {
             "wdi_observations": wdi,

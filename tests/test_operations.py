@@ -19,6 +19,7 @@ from orchestration.defs.automation.run_reports import error_text
 from orchestration.defs.automation.sensors import record_run_failures
 from orchestration.defs.ingest.assets import ingest_assets_by_source
 from orchestration.defs.resources import DataDirResource, DataSourceResource
+from orchestration.lib.connectors import statistical
 from orchestration.lib.refresh_lock import HOLDER_FILE
 
 from .conftest import MIRROR, PWT_MIRROR_FILE, pull_resources
@@ -228,13 +229,14 @@ def test_an_unreachable_source_is_reported_without_traceback(operated):
     assert sorted(lines[1:-1]) == [
         f"  - step {step}: {source}: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
         "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine."
-        for step, source in [
-            ("china_capital_stock_raw", "china_capital_stock"),
-            ("china_techme_raw", "china_techme"),
-            ("gapminder_raw", "gapminder"),
-            ("pwt_raw", "pwt"),
-            ("wdi_raw", "wdi"),
-        ]
+        for step, source in sorted(
+            [(f"{name}_raw", name) for name in statistical.catalog()]
+            + [
+                ("gapminder_raw", "gapminder"),
+                ("pwt_raw", "pwt"),
+                ("wdi_raw", "wdi"),
+            ]
+        )
     ]
     assert lines[-1] == f"  data/publish/latest still points at {operated['recovered']}"
     assert operated["final"] == operated["recovered"]

@@ -10,6 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.lib.connectors import statistical
+
 from .conftest import PWT_MIRROR_FILE
 
 
@@ -45,7 +47,7 @@ def test_manifest_records_the_source_snapshots(refreshed, manifest, pwt_mirror):
     for entry in manifest["sources"]:
         origin = Path(entry["origin"])
         assert entry["sha256"] == sha256(origin) and entry["bytes"] == origin.stat().st_size
-    assert {s["source"] for s in manifest["sources"]} == {"pwt", "wdi", "gapminder", "china_techme", "china_capital_stock"}
+    assert {s["source"] for s in manifest["sources"]} == {"pwt", "wdi", "gapminder", *statistical.catalog()}
     wdi_files = {Path(s["origin"]).name for s in manifest["sources"] if s["source"] == "wdi"}
     assert "Metadata_Country_API_BX.GSR.CCIS.CD_DS2_en_csv_v2_920.csv" in wdi_files  # newest metadata vintage
     # The bulk layout writes empty cells for years without data: left out, and counted where analysts see it.
@@ -80,6 +82,9 @@ PUBLISHED = {
     "mart_nqpf_disparities",
     "mart_china_capital_stock",
     "mart_china_statistics",
+    "mart_china_tfp_growth_accounting",
+    "mart_china_tfp_levels",
+    "mart_china_gdp_vintages",
     "mart_nqpf_treatment",
     "mart_nqpf_variants",
     "mart_nqpf_uncertainty",

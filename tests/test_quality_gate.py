@@ -9,6 +9,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from orchestration.defs.automation.run_reports import error_text
+from orchestration.lib.connectors import statistical
 
 from .conftest import MIRROR, PWT_MIRROR_FILE, run_full_refresh
 
@@ -169,8 +170,7 @@ def test_failed_raw_check_blocks_everything_downstream(history):
         "wdi_economies_raw",
         "gapminder_observations_raw",
         "gapminder_geo_raw",
-        "china_techme_raw",
-        "china_capital_stock_raw",
+        *(f"{name}_raw" for name in statistical.catalog()),
     }
     assert history["after_bad_raw"] == history["good"]
 

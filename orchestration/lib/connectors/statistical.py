@@ -9,6 +9,7 @@ same long shape. Region labels are kept verbatim: cleaning them is dbt's job, ag
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -143,6 +144,11 @@ def catalog(path: Path = CATALOG) -> dict[str, StatisticalTable]:
         layout = entry.get("layout") or ("wide" if entry.get("wide") else "long")
         if layout not in LAYOUTS:
             raise ConfigurationError(f"{path.name}: dataset {name}: unknown layout {layout!r} (known: {', '.join(LAYOUTS)})")
+        encoding = entry.get("encoding", "utf-8")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigurationError(f"{path.name}: dataset {name}: unknown encoding {encoding!r}") from None
         variables = [v for spec in (files.values() if isinstance(files, dict) else []) for v in _variables(spec)]
         bad = [v for v in variables if not PLAIN_NAME.fullmatch(str(v))]
         if bad:

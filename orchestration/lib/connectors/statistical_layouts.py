@@ -26,13 +26,9 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import SourceSchemaError
 from .tables import Column, ParsedTable, RangesByKey, TableSchema, conform, decode_text, parse_table
-
-if TYPE_CHECKING:  # pandas loads on first use, not with the code location
-    import pandas as pd
 
 COLUMNS = [
     "region_label",
@@ -315,12 +311,8 @@ def _workbook_sheet(source: str, layout: Layout, spec: FileSpec, ranges: dict, p
         raise SourceSchemaError(source, shown, f"cannot be read as a workbook: {exc}") from exc
     try:
         if spec.sheet not in workbook.sheetnames:
-            raise SourceSchemaError(
-                source,
-                shown,
-                f"has no sheet {spec.sheet!r} (sheets: {', '.join(map(repr, workbook.sheetnames[:12]))}...)",
-                column=spec.sheet,
-            )
+            names = ", ".join(map(repr, workbook.sheetnames[:12])) + (", ..." if len(workbook.sheetnames) > 12 else "")
+            raise SourceSchemaError(source, shown, f"has no sheet {spec.sheet!r} (sheets: {names})", column=spec.sheet)
         rows = list(workbook[spec.sheet].iter_rows(values_only=True))
     finally:
         workbook.close()

@@ -26,7 +26,9 @@
 ) }}
 {{ raise_if_rows(
     "select source, region_label, region_code, coalesce(province_code, '(none)'), count(*), min(source_file || ' line ' || source_line)
-     from " ~ mapped ~ " where region_code is not null and region_code is distinct from province_code
+     from " ~ mapped ~ " where region_code is not null and (
+         (kind = 'province' and region_code <> province_code)
+         or (kind <> 'province' and region_code in (select province_code from " ~ ref('china_provinces') ~ ")))
      group by 1, 2, 3, 4 order by 1, 2, 3",
     "region codes that are not the GB/T 2260 code of their label (source | label | code | label's code | values | first at); "
     ~ "fix the label or the code in dbt_project/seeds/china_region_labels.csv"
