@@ -43,9 +43,10 @@ def test_groups_show_the_flow():
     assert {a["group"] for a in assets.values()} == GROUPS
     assert assets["pwt_raw"] == {"group": "ingest", "upstream": []}
     assert assets["mart_tfp_growth_accounting"]["upstream"] == [
+        "int_tfp__extension",
         "pwt_economies",
         "stg_pwt__economy_years",
-    ]  # PWT codes checked against its list
+    ]  # PWT codes checked against its list; the years after PWT's last
     assert assets["quality_gate"]["group"] == "quality" and assets["publication"]["group"] == "publish"
     assert "quality_gate" in assets["publication"]["upstream"]
     assert assets["nqpf_indicators"]["group"] == "staging"  # the seed

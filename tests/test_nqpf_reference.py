@@ -241,4 +241,7 @@ def test_index_sits_beside_tfp(published):
     usa = tfp.loc[("USA", 2015)]
     assert usa["tfp_growth"] == growth.loc[("USA", 2015), "tfp_growth"]
     assert usa["nqpf_index"] == index.loc[("USA", 2015), "nqpf_index"]
-    assert tfp.xs(2022, level="year")["tfp_growth"].isna().all()  # PWT 10.01 ends in 2019
+    # PWT 10.01 ends in 2019: later TFP growth is the extension's, and says so
+    later = tfp.xs(2022, level="year")
+    assert set(later.loc[later["tfp_growth"].notna(), "tfp_basis"]) == {"extended"}
+    assert set(tfp.xs(2019, level="year")["tfp_basis"].dropna()) == {"pwt"}

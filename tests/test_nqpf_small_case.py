@@ -119,8 +119,9 @@ def write_toy_warehouse(path: Path) -> None:
         rkna=None,
         labsh=None,
         rtfpna=None,
+        delta=None,
     )
-    numeric = ["pop", "emp", "avh", "hc", "rgdpna", "rkna", "rnna", "labsh", "rtfpna"]
+    numeric = ["pop", "emp", "avh", "hc", "rgdpna", "rkna", "rnna", "labsh", "rtfpna", "delta"]
     pwt = pwt.astype({c: "float64" for c in numeric})
     gapminder = pd.DataFrame(GAPMINDER_VALUES, columns=["gapminder_geo", "year", "value"]).assign(
         indicator_code="s1", source_file="toy_gapminder.csv", source_line=lambda f: f.index + 2

@@ -14,12 +14,15 @@ BASE_YEAR = 2017
 
 @pytest.fixture(scope="module")
 def growth(refreshed) -> pd.DataFrame:
-    return pd.read_parquet(refreshed.latest / "parquet" / "mart_tfp_growth_accounting.parquet")
+    # PWT's own years; the extended ones are tests/test_tfp_extension.py's
+    growth = pd.read_parquet(refreshed.latest / "parquet" / "mart_tfp_growth_accounting.parquet")
+    return growth[growth.basis == "pwt"].drop(columns=["basis", "capital_basis", "extended_from"]).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
 def levels(refreshed) -> pd.DataFrame:
-    return pd.read_parquet(refreshed.latest / "parquet" / "mart_tfp_levels.parquet")
+    levels = pd.read_parquet(refreshed.latest / "parquet" / "mart_tfp_levels.parquet")
+    return levels[levels.basis == "pwt"].drop(columns=["basis"]).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,9 @@
         'china_capital_initial_ratio': {'kind': 'number', 'min': 0.000001, 'max': 10},
         'china_labour_share_default': {'kind': 'number', 'min': 0.05, 'max': 0.95},
         'china_tfp_base_year': {'kind': 'integer', 'min': 2000, 'max': 2100},
+        'frontier_first_year': {'kind': 'integer', 'min': 1950, 'max': 2100},
+        'tfp_backtest_cutoff': {'kind': 'integer', 'min': 1960, 'max': 2100},
+        'tfp_backtest_last_year': {'kind': 'integer', 'min': 1960, 'max': 2100},
     }) -}}
 {% endmacro %}
 

@@ -68,6 +68,14 @@ def required_series(seeds: Path = SEEDS_DIR) -> set[tuple[str, str]]:
     return {(r["source"], r["indicator_code"]) for r in indicators} | denominators
 
 
+def extension_series(seeds: Path = SEEDS_DIR) -> set[tuple[str, str]]:
+    """(source, code) of the series that extend growth accounting after PWT's last year (seed tfp_extension_series)."""
+    extension = _rows("tfp_extension_series.csv", seeds)
+    _series_rows(extension, "tfp_extension_series.csv", "source", "series_code")
+    return {(r["source"], r["series_code"]) for r in extension}
+
+
 def required_codes(source: str, seeds: Path = SEEDS_DIR) -> list[str]:
-    """Codes of ``source`` that some system uses."""
-    return sorted(code for named_source, code in required_series(seeds) if named_source == source)
+    """Codes of ``source`` that ingest lands: those some system uses, and those the TFP extension uses."""
+    wanted = required_series(seeds) | extension_series(seeds)
+    return sorted(code for named_source, code in wanted if named_source == source)

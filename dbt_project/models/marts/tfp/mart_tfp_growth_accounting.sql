@@ -1,5 +1,6 @@
--- Tornqvist growth accounting per economy and year on PWT's own inputs.
--- Formula: docs block tfp_growth_accounting (models/docs/methods.md).
+-- Tornqvist growth accounting per economy and year on PWT's own inputs (basis `pwt`), and after
+-- PWT's last year on the inputs int_tfp__extension carries forward from WDI and Gapminder
+-- (basis `extended`). Formulas: docs blocks tfp_growth_accounting and tfp_extension.
 with economy_years as (
 
     select
@@ -60,8 +61,49 @@ log_changes as (
             else ln(persons_engaged_millions) - ln(previous_persons_engaged_millions)
         end as labour_quantity_growth,
         ln(human_capital_index) - ln(previous_human_capital_index) as human_capital_growth,
-        ln(pwt_tfp_index) - ln(previous_pwt_tfp_index) as pwt_tfp_growth
+        ln(pwt_tfp_index) - ln(previous_pwt_tfp_index) as pwt_tfp_growth,
+        'pwt' as basis,
+        'services' as capital_basis,
+        cast(null as integer) as extended_from
     from paired_with_previous_year
+
+),
+
+economy_names as (
+
+    select distinct
+        economy_code,
+        economy_name
+    from economy_years
+
+),
+
+extended_log_changes as (
+
+    select
+        extended.economy_code,
+        names.economy_name,
+        cast(extended.year as integer) as year,
+        extended.labour_basis,
+        extended.labour_share_avg,
+        extended.output_growth,
+        extended.capital_growth,
+        extended.labour_quantity_growth,
+        extended.human_capital_growth,
+        cast(null as double) as pwt_tfp_growth,
+        'extended' as basis,
+        'stock' as capital_basis,
+        cast(extended.extended_from as integer) as extended_from
+    from {{ ref('int_tfp__extension') }} as extended
+    inner join economy_names as names using (economy_code)
+
+),
+
+all_log_changes as (
+
+    select * from log_changes
+    union all by name
+    select * from extended_log_changes
 
 ),
 
@@ -73,7 +115,7 @@ contributions as (
         labour_share_avg * labour_quantity_growth as labour_quantity_contribution,
         labour_share_avg * human_capital_growth as human_capital_contribution,
         (1 - labour_share_avg) * (capital_growth - labour_quantity_growth) as capital_deepening_contribution
-    from log_changes
+    from all_log_changes
 
 ),
 
@@ -96,7 +138,10 @@ final as (
         output_growth - capital_contribution - labour_quantity_contribution - human_capital_contribution as tfp_growth,
         output_growth - labour_quantity_growth as labour_productivity_growth,
         capital_deepening_contribution,
-        pwt_tfp_growth
+        pwt_tfp_growth,
+        basis,
+        capital_basis,
+        extended_from
     from contributions
 
 )

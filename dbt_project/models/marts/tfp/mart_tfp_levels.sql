@@ -2,7 +2,7 @@
 -- Rules: docs block tfp_levels (models/docs/methods.md).
 {% set base_year = nqpf_var('tfp_base_year') %}
 
-with economy_years as (
+with pwt_years as (
 
     select
         economy_code,
@@ -18,13 +18,39 @@ with economy_years as (
 
 ),
 
+economy_names as (
+
+    select distinct
+        economy_code,
+        economy_name
+    from pwt_years
+
+),
+
+economy_years as (
+
+    -- PWT's years and the extended years after them (the chain runs through the change of
+    -- capital basis, which the growth mart records, but not through a change of labour basis)
+    select * from pwt_years
+    union all
+    select
+        extended.economy_code,
+        names.economy_name,
+        cast(extended.year as integer) as year,
+        cast(null as double) as pwt_tfp_index
+    from {{ ref('int_tfp__extension') }} as extended
+    inner join economy_names as names using (economy_code)
+
+),
+
 with_growth as (
 
     select
         economy_years.*,
         growth.labour_basis,
         growth.tfp_growth,
-        growth.output_growth
+        growth.output_growth,
+        growth.basis
     from economy_years
     left join {{ ref('mart_tfp_growth_accounting') }} as growth
         using (economy_code, year)
@@ -147,6 +173,7 @@ final as (
         year,
         cast({{ base_year }} as integer) as base_year,
         index_labour_basis as labour_basis,
+        coalesce(basis, 'pwt') as basis,
         tfp_growth,
         cast(case
             when year = {{ base_year }} and index_labour_basis is not null then 1

@@ -20,6 +20,7 @@ typed as (
         cast(rkna as double) as rkna,
         cast(rnna as double) as rnna,
         cast(labsh as double) as labsh,
+        cast(delta as double) as delta,
         cast(rtfpna as double) as rtfpna
     from source
 
