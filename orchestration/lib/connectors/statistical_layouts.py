@@ -181,7 +181,9 @@ def _wide(source: str, layout: Layout, spec: FileSpec, ranges: dict, path: Path,
 
 def _wide_units_in_header(source: str, layout: Layout, spec: FileSpec, ranges: dict, path: Path, shown: str) -> ParsedTable:
     """NBS provincial tables: ``省份编码,省份,年份,<label>(<unit>),...``; the configured labels land."""
-    header = _csv_header(path, shown, source, layout.encoding)
+    # the text once, for the header and the repeated-header check (parse_table reads the table itself)
+    rows = list(csv.reader(io.StringIO(decode_text(path.read_bytes(), source, shown, layout.encoding))))
+    header = [name.strip() for name in rows[0]] if rows else []
     units = {}
     for name in header:
         match = UNIT_IN_HEADER.match(name.strip())
@@ -205,23 +207,13 @@ def _wide_units_in_header(source: str, layout: Layout, spec: FileSpec, ranges: d
         columns=(*_region_and_year(layout), *(Column(c, "number", valid=ranges[u]) for c, (_, u, _) in units.items())),
         encoding=layout.encoding,
     )
-    _refuse_a_repeated_header(path, shown, source, layout.encoding, header)
-    parsed = parse_table(path, shown, schema=schema)
-    return _melt(parsed, layout, units, shown, first_line=2)
-
-
-def _csv_header(path: Path, shown: str, source: str, encoding: str) -> list[str]:
-    text = decode_text(path.read_bytes(), source, shown, encoding)
-    return next(csv.reader(io.StringIO(text)), [])
-
-
-def _refuse_a_repeated_header(path: Path, shown: str, source: str, encoding: str, header: list[str]) -> None:
-    text = decode_text(path.read_bytes(), source, shown, encoding)
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if number > 1 and [c.strip() for c in row] == [c.strip() for c in header]:
+    for number, row in enumerate(rows[1:], start=2):
+        if [cell.strip() for cell in row] == header:
             raise SourceSchemaError(
                 source, shown, "the header row is repeated inside the data (a second header)", row=f"line {number}"
             )
+    parsed = parse_table(path, shown, schema=schema)
+    return _melt(parsed, layout, units, shown, first_line=2)
 
 
 def _nbs_export(source: str, layout: Layout, spec: FileSpec, ranges: dict, path: Path, shown: str) -> ParsedTable:
@@ -280,24 +272,9 @@ def _nbs_export(source: str, layout: Layout, spec: FileSpec, ranges: dict, path:
     raw = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
     raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed")]]
     parsed = conform(raw, schema, shown, "csv", header_line=header_line)
-    frame = parsed.frame.assign(_line=parsed.frame.index + header_line + 1)
-    long = frame.melt(id_vars=[region, "_line"], value_vars=list(years), var_name="_year", value_name="value")
     parsed.remarks.extend(f"footnote: {note}" for note in footnotes)
     label = unit_match["label"] if unit_match else indicator
-    return _long_frame(
-        parsed,
-        {
-            "region_label": long[region],
-            "region_code": None,
-            "year": long["_year"].map(years),
-            "variable": spec.variable,
-            "variable_label": label,
-            "value": long["value"],
-            "published_unit": unit,
-            "source_line": long["_line"],
-        },
-        shown,
-    )
+    return _years_across(parsed, region, years, header_line + 1, spec.variable, label, unit, shown)
 
 
 def _workbook_sheet(source: str, layout: Layout, spec: FileSpec, ranges: dict, path: Path, shown: str) -> ParsedTable:
@@ -349,7 +326,14 @@ def _workbook_sheet(source: str, layout: Layout, spec: FileSpec, ranges: dict, p
         columns=(Column(region, "text"), *(Column(c, "number", valid=ranges[unit]) for c in years)),
     )
     parsed = conform(raw, schema, shown, "excel", header_line=1)
-    frame = parsed.frame.assign(_line=parsed.frame.index + 2)
+    return _years_across(parsed, region, years, 2, spec.variable, spec.sheet.strip(), unit, shown)
+
+
+def _years_across(
+    parsed: ParsedTable, region: str, years: dict[str, int], first_line: int, variable: str, label: str, unit: str, shown: str
+) -> ParsedTable:
+    """A table of one variable with regions down and years across (``years``: column -> year) in the long shape."""
+    frame = parsed.frame.assign(_line=parsed.frame.index + first_line)
     long = frame.melt(id_vars=[region, "_line"], value_vars=list(years), var_name="_year", value_name="value")
     return _long_frame(
         parsed,
@@ -357,8 +341,8 @@ def _workbook_sheet(source: str, layout: Layout, spec: FileSpec, ranges: dict, p
             "region_label": long[region],
             "region_code": None,
             "year": long["_year"].map(years),
-            "variable": spec.variable,
-            "variable_label": spec.sheet.strip(),
+            "variable": variable,
+            "variable_label": label,
             "value": long["value"],
             "published_unit": unit,
             "source_line": long["_line"],

@@ -62,14 +62,12 @@ final as (
         growth.labour_share_avg * (growth.employment_growth + growth.human_capital_growth) as labour_contribution,
         growth.labour_share_avg * growth.employment_growth as employment_contribution,
         growth.labour_share_avg * growth.human_capital_growth as human_capital_contribution,
-        growth.output_growth
-        - (1 - growth.labour_share_avg) * growth.capital_growth
-        - growth.labour_share_avg * (growth.employment_growth + growth.human_capital_growth) as tfp_growth,
+        {{ tornqvist_tfp_growth('growth.output_growth', 'growth.capital_growth', 'growth.employment_growth',
+            'growth.human_capital_growth', 'growth.labour_share_avg') }} as tfp_growth,
         growth.output_growth - growth.employment_growth as labour_productivity_growth,
         -- sensitivity: the same accounting with the default labour share in every year
-        growth.output_growth
-        - (1 - {{ default_share }}) * growth.capital_growth
-        - {{ default_share }} * (growth.employment_growth + growth.human_capital_growth) as tfp_growth_default_share,
+        {{ tornqvist_tfp_growth('growth.output_growth', 'growth.capital_growth', 'growth.employment_growth',
+            'growth.human_capital_growth', default_share) }} as tfp_growth_default_share,
         growth.average_schooling,
         growth.schooling_fill,
         growth.human_capital

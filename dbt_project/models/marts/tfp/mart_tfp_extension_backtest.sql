@@ -9,6 +9,8 @@ with extended as (
         year - extended_from as horizon,
         labour_basis,
         output_growth,
+        {{ tornqvist_tfp_growth('output_growth', 'capital_growth', 'labour_quantity_growth',
+            'human_capital_growth', 'labour_share_avg') }} as tfp_growth,
         (1 - labour_share_avg) * capital_growth as capital_contribution,
         labour_share_avg * labour_quantity_growth as labour_quantity_contribution,
         labour_share_avg * human_capital_growth as human_capital_contribution
@@ -21,11 +23,7 @@ compared as (
     select
         extended.year,
         extended.horizon,
-        extended.output_growth
-        - extended.capital_contribution
-        - extended.labour_quantity_contribution
-        - extended.human_capital_contribution
-        - pwt.tfp_growth as tfp_error,
+        extended.tfp_growth - pwt.tfp_growth as tfp_error,
         extended.output_growth - pwt.output_growth as output_error,
         extended.capital_contribution - pwt.capital_contribution as capital_error,
         extended.labour_quantity_contribution - pwt.labour_quantity_contribution as labour_error,
