@@ -33,7 +33,7 @@ def pytest_configure(config):
 # Tests that build with dbt (directly or through a full refresh) are marked `dbt`, so that
 # `make test-fast` (pytest -m "not dbt") runs everything else in well under a minute. Under
 # pytest-xdist the tests sharing one of these fixtures run on one worker, which builds it once.
-SHARED_BUILDS = ("refreshed", "history", "toy", "operated")
+SHARED_BUILDS = ("refreshed", "history", "toy", "operated", "vintages")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -56,8 +56,11 @@ class Refresh:
         return (self.data_dir / "publish" / "latest").resolve()
 
 
-def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str = str(MIRROR)) -> ExecuteInProcessResult:
-    """Materialize every asset and run every check, in process, as the nightly job does."""
+def run_full_refresh(
+    data_dir: Path, instance: DagsterInstance, data_source: str = str(MIRROR), force: bool = False
+) -> ExecuteInProcessResult:
+    """Materialize every asset and run every check, in process, as the nightly job does (``force``:
+    rebuild and publish even when nothing changed since the last publication)."""
     from orchestration.definitions import all_assets, gx_checks
     from orchestration.defs.resources import build_resources
 
@@ -66,6 +69,7 @@ def run_full_refresh(data_dir: Path, instance: DagsterInstance, data_source: str
         resources=build_resources(data_dir, data_source),
         instance=instance,
         raise_on_error=False,
+        run_config={"ops": {"refresh_inputs": {"config": {"force": force}}}},
     )
 
 

@@ -226,7 +226,7 @@ def test_accented_and_chinese_names_round_trip_from_file_to_warehouse(tmp_path):
     assert published["CIV"] == "Côte d'Ivoire" and published["CUW"] == "Curaçao"
     parsed = worldbank.parse_metadata(metadata.path, metadata.path.name, metadata.vintage).frame
     paths = DataPaths(tmp_path)
-    load_raw_tables(paths.warehouse, source.name, {"raw.wdi_economies": parsed}, [])
+    load_raw_tables(paths.warehouse, source.name, {"raw.wdi_economies": parsed}, [], "test")
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         landed = dict(con.execute("select economy_code, economy_name from raw.wdi_economies").fetchall())
     for code in ("CIV", "CUW", "STP"):
@@ -238,7 +238,7 @@ def test_accented_and_chinese_names_round_trip_from_file_to_warehouse(tmp_path):
     with table_file.open(encoding="utf-8-sig", newline="") as handle:
         labels = {row[techme.layout.columns["region"]].strip() for row in csv.DictReader(handle)}
     parsed = techme.parse(table_file, table_file.name).frame
-    load_raw_tables(paths.warehouse, techme.name, {"raw.china_techme": parsed}, [])
+    load_raw_tables(paths.warehouse, techme.name, {"raw.china_techme": parsed}, [], "test")
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         landed = {row[0] for row in con.execute("select distinct region_label from raw.china_techme").fetchall()}
     assert landed == labels and {"北京", "内蒙古", "新疆"} <= landed

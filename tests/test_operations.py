@@ -63,9 +63,10 @@ def cli_environment(data_dir: Path, data_source: str) -> dict[str, str]:
     return env
 
 
-def run_main_command(data_dir: Path, data_source: str) -> subprocess.CompletedProcess:
+def run_main_command(data_dir: Path, data_source: str, *command: str) -> subprocess.CompletedProcess:
+    """``nqpf refresh`` (or another ``command``) on ``data_dir``, as an operator runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
+        [sys.executable, "-m", "orchestration.tools.cli", *(command or ("refresh",))],
         cwd=PROJECT,
         env=cli_environment(data_dir, data_source),
         capture_output=True,
@@ -87,11 +88,12 @@ PUBLISH_ONLY = (
 
 
 def start_main_command(data_dir: Path, log: Path, program: list[str] | None = None) -> subprocess.Popen:
-    """``nqpf refresh`` (or ``program``) in the background, in its own process group (dbt and the GX worker with it)."""
+    """``nqpf refresh --force`` (or ``program``) in the background, in its own process group (dbt and
+    the GX worker with it). Forced: the sources are unchanged, and the kills need a run that rebuilds."""
     env = cli_environment(data_dir, str(MIRROR)) | {"DAGSTER_HOME": str(data_dir / "dagster_home")}
     with log.open("w") as out:
         return subprocess.Popen(
-            program or [sys.executable, "-m", "orchestration.tools.cli", "refresh"],
+            program or [sys.executable, "-m", "orchestration.tools.cli", "refresh", "--force"],
             cwd=PROJECT,
             env=env,
             stdout=out,

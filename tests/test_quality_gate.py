@@ -68,7 +68,8 @@ def step_failures(result) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    """Two good refreshes, then bad inputs of three kinds; returns what each left behind."""
+    """Two good refreshes (the second forced: nothing changed), then bad inputs of three kinds;
+    returns what each left behind."""
     root = tmp_path_factory.mktemp("gate")
     data_dir, instance = root / "data", DagsterInstance.ephemeral()
     latest = data_dir / "publish" / "latest"
@@ -76,7 +77,7 @@ def history(tmp_path_factory):
 
     first = run_full_refresh(data_dir, instance)
     states["first_version"] = latest.resolve()
-    second = run_full_refresh(data_dir, instance)
+    second = run_full_refresh(data_dir, instance, force=True)
     good = latest.resolve()
     states["good_digest"] = tree_digest(good)
 
@@ -117,10 +118,11 @@ def history(tmp_path_factory):
     )
 
 
-def test_good_refreshes_publish_new_versions(history):
+def test_a_forced_refresh_publishes_a_new_version(history):
     assert history["first"].success and history["second"].success
     assert history["first_version"] != history["good"]
-    assert history["first_version"].is_dir()  # earlier versions stay on disk
+    # the same inputs twice are one distinct version: retention drops the older copy (a pin keeps it)
+    assert not history["first_version"].exists() and history["good"].is_dir()
 
 
 def test_unchanged_input_creates_no_new_snapshot(history):

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from filelock import FileLock
@@ -25,16 +26,30 @@ PARSED_FOLDERS = ("models", "seeds", "macros", "tests", "snapshots", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
 
 
-def project_key(project_dir: Path = DBT_PROJECT_DIR) -> str:
-    digest = hashlib.sha256()
-    digest.update(f"dbt-core {importlib.metadata.version('dbt-core')}\n".encode())
-    files = [project_dir / name for name in PROJECT_FILES if (project_dir / name).is_file()]
-    for folder in PARSED_FOLDERS:
-        files += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
+def digest_files(files: list[Path], root: Path, salt: str = "") -> str:
+    """One hash over the names (relative to ``root``) and bytes of ``files``, in the order given."""
+    digest = hashlib.sha256(salt.encode())
     for path in files:
-        digest.update(f"{path.relative_to(project_dir)}\n".encode())
+        digest.update(f"{path.relative_to(root)}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def listed_files(root: Path, folders: Iterable[str], names: Iterable[str] = (), suffixes: tuple[str, ...] = ()) -> list[Path]:
+    """``names`` under ``root`` that exist, then every file under each of ``folders`` (sorted, no caches)."""
+    found = [root / name for name in names if (root / name).is_file()]
+    for folder in folders:
+        found += sorted(
+            p
+            for p in (root / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and (not suffixes or p.suffix in suffixes)
+        )
+    return found
+
+
+def project_key(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    files = listed_files(project_dir, PARSED_FOLDERS, PROJECT_FILES)
+    return digest_files(files, project_dir, salt=f"dbt-core {importlib.metadata.version('dbt-core')}\n")
 
 
 def ensure_manifest(paths: DataPaths, project_dir: Path = DBT_PROJECT_DIR) -> bool:

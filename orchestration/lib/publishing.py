@@ -7,11 +7,19 @@ Layout under the publish folder::
     versions/<version>/nqpf.duckdb        (read-only file with every published table)
     versions/<version>/parquet/<table>.parquet
     versions/<version>/csv/<table>.csv
+    versions/<version>/changes/<table>.parquet   (cells revised since the previous version)
+    pins/<name>                           (a file naming a version that retention never removes)
 
 A version is written in ``.staging/``, flushed to disk, renamed into ``versions/`` and only
 then does ``latest`` move. A failure or a kill at any point leaves the previous version
 byte-identical and ``latest`` pointing at it; leftovers in ``.staging/`` are removed by the
 next publication.
+
+Each manifest has a ``changes`` section against the version it replaced (publication_diff.py).
+A run that finds nothing changed publishes nothing and adds a timestamp to the current
+version's ``confirmed_at`` list instead (``confirm``). Retention keeps the newest
+``keep_versions`` distinct versions (by the fingerprint of their inputs), and never the one
+``latest`` points at or one a pin file names.
 """
 
 import json
@@ -68,6 +76,12 @@ def latest_version(publish_root: Path) -> Path | None:
     return pointer.resolve() if pointer.is_symlink() else None
 
 
+def latest_manifest(publish_root: Path) -> dict[str, Any] | None:
+    latest = latest_version(publish_root)
+    manifest = latest / "manifest.json" if latest is not None else None
+    return json.loads(manifest.read_text()) if manifest is not None and manifest.is_file() else None
+
+
 def publish(
     publish_root: Path,
     warehouse: Path,
@@ -90,6 +104,11 @@ def publish(
         **provenance,
         "tables": table_entries,
     }
+    from .publication_diff import version_changes  # DuckDB loads on first use, not with the code location
+
+    previous, before = latest_version(publish_root), latest_manifest(publish_root)
+    if before is not None:
+        manifest["changes"] = version_changes(previous, before, staging, manifest, staging / "changes")
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     _flush_tree(staging)
 
@@ -99,8 +118,23 @@ def publish(
     os.rename(staging, final)
     _fsync_dir(versions)
     _point_latest(publish_root, final)
-    _prune(versions, keep_versions, keep=final)
+    prune_versions(publish_root, keep_versions, keep=final)
     return Publication(version, final, manifest)
+
+
+def confirm(version_dir: Path, now: datetime | None = None) -> str:
+    """Record on a version that a refresh found its inputs unchanged; returns the timestamp added."""
+    path = version_dir / "manifest.json"
+    manifest = json.loads(path.read_text())
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    manifest.setdefault("confirmed_at", []).append(stamp)
+    partial = path.with_name(f".manifest.json.{os.getpid()}.partial")
+    partial.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, path)  # readers see the old manifest or the new one, never half of it
+    _fsync_dir(version_dir)
+    return stamp
 
 
 def _export_tables(staging: Path, warehouse: Path, tables: list[PublishedTable]) -> dict[str, Any]:
@@ -167,9 +201,35 @@ def _point_latest(publish_root: Path, version_dir: Path) -> None:
     _fsync_dir(publish_root)
 
 
-def _prune(versions: Path, keep_versions: int, keep: Path) -> None:
-    """Drop the oldest versions beyond ``keep_versions``; never the one ``latest`` points at."""
-    ordered = sorted(p for p in versions.iterdir() if p.is_dir())
-    for old in ordered[: max(0, len(ordered) - keep_versions)]:
-        if old != keep:
-            shutil.rmtree(old)
+def pinned_versions(publish_root: Path) -> dict[str, list[str]]:
+    """Version name -> the pin files naming it. A pin is any file in ``pins/`` whose first line is a version."""
+    pins: dict[str, list[str]] = {}
+    folder = publish_root / "pins"
+    for pin in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if pin.is_file():
+            lines = pin.read_text(encoding="utf-8").split()
+            if lines:
+                pins.setdefault(lines[0], []).append(pin.name)
+    return pins
+
+
+def _inputs_of(version_dir: Path) -> str:
+    """A version's input fingerprint (its name when its manifest has none): equal means the same tables."""
+    try:
+        return json.loads((version_dir / "manifest.json").read_text())["inputs"]["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return version_dir.name
+
+
+def prune_versions(publish_root: Path, keep_versions: int, keep: Path) -> None:
+    """Keep the newest ``keep_versions`` distinct versions, ``keep`` (latest) and every pinned one."""
+    versions = publish_root / "versions"
+    pinned = pinned_versions(publish_root)
+    distinct: set[str] = set()
+    for version in sorted((p for p in versions.iterdir() if p.is_dir()), reverse=True):  # names start with the time
+        inputs = _inputs_of(version)
+        if inputs not in distinct and len(distinct) < keep_versions:
+            distinct.add(inputs)
+            continue
+        if version != keep and version.name not in pinned:
+            shutil.rmtree(version)

@@ -27,11 +27,14 @@ def connect(warehouse: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBP
         connection.close()
 
 
-def load_raw_tables(warehouse: Path, source: str, tables: Mapping[str, pd.DataFrame], pulls: Sequence[Mapping]) -> None:
+def load_raw_tables(
+    warehouse: Path, source: str, tables: Mapping[str, pd.DataFrame], pulls: Sequence[Mapping], loaded_by: str
+) -> None:
     """Replace a source's raw tables and record which snapshots they hold, in one transaction.
 
     Either every table of the source is replaced or none is: a failed load leaves the
-    previous raw data in place.
+    previous raw data in place. ``loaded_by`` names the code that parsed them (a hash), so an
+    unchanged snapshot is parsed again only when the parsers changed.
     """
     with connect(warehouse) as con:
         con.execute("begin transaction")
@@ -42,21 +45,38 @@ def load_raw_tables(warehouse: Path, source: str, tables: Mapping[str, pd.DataFr
                     source varchar, origin varchar, retrieved_at varchar, bytes bigint,
                     sha256 varchar, snapshot varchar, rows bigint, detail varchar)"""
             )
+            con.execute(f"alter table {SNAPSHOTS_TABLE} add column if not exists loaded_by varchar")
+            con.execute(f"alter table {SNAPSHOTS_TABLE} add column if not exists file_key varchar")
             for table, frame in tables.items():
                 con.register("incoming_frame", frame)
                 con.execute(f"create or replace table {table} as select * from incoming_frame")
                 con.unregister("incoming_frame")
             con.execute(f"delete from {SNAPSHOTS_TABLE} where source = ?", [source])
-            rows = [
-                [source, p["origin"], p["retrieved_at"], p["bytes"], p["sha256"], p["snapshot"], p["rows"], p["detail"]]
-                for p in pulls
-            ]
+            columns = ("origin", "retrieved_at", "bytes", "sha256", "snapshot", "rows", "detail")
+            rows = [[*(p[c] for c in columns), loaded_by, p.get("file_key", "")] for p in pulls]
             if rows:
-                con.executemany(f"insert into {SNAPSHOTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                con.executemany(
+                    f"insert into {SNAPSHOTS_TABLE} (source, origin, retrieved_at, bytes, sha256, snapshot, rows, detail, "
+                    "loaded_by, file_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[source, *row] for row in rows],
+                )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
+
+
+def loaded_snapshots(con: duckdb.DuckDBPyConnection, source: str) -> list[dict]:
+    """The snapshots a source's raw tables hold now (none before its first load), on an open connection."""
+    known = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' "
+        "and table_name = 'source_snapshots' and column_name = 'loaded_by'"
+    ).fetchone()[0]
+    if not known:
+        return []
+    cursor = con.execute(f"select * from {SNAPSHOTS_TABLE} where source = ?", [source])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def read_relation(warehouse: Path, relation: str) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """`nqpf`: the main job from a shell (what `make run` and cron call).
 
-    nqpf refresh            materialize every asset, run every check, publish
+    nqpf refresh            materialize every asset, run every check, publish (nothing new: confirm)
+    nqpf refresh --force    rebuild and publish even when nothing changed
     nqpf prepare            only bring the dbt manifest up to date and set up the Dagster instance
     nqpf diff OLD NEW       what changed between two publications (version names, folders or `latest`)
 
@@ -10,6 +11,7 @@ traceback, and exit non-zero.
 """
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -35,7 +37,7 @@ def prepare() -> None:
     ensure_dagster_home()
 
 
-def refresh() -> int:
+def refresh(force: bool = False) -> int:
     from ..lib.refresh_lock import RefreshLock
 
     holder = RefreshLock(data_paths().root).busy()
@@ -52,6 +54,8 @@ def refresh() -> int:
 
     from ..definitions import defs  # brings the dbt manifest up to date if a dbt file changed
     from ..defs.automation.run_reports import failure_summary
+    from ..defs.ingest.inputs import OUTCOME_TAG
+    from ..lib.publication_diff import changes_report
     from ..lib.publishing import latest_version
 
     job = defs.resolve_job_def("full_refresh")
@@ -59,12 +63,22 @@ def refresh() -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                **({"ops": {"refresh_inputs": {"config": {"force": True}}}} if force else {}),
+            },
         )
+        tags = instance.get_run_by_id(result.run_id).tags
     VALIDATOR.shutdown()  # the GX worker ends with the run, not some moments after this process
     latest = latest_version(data_paths().publish)
+    if result.success and tags.get(OUTCOME_TAG) == "unchanged":
+        print(f"\nnqpf: run {result.run_id} found nothing changed; confirmed {latest} (no new version)")
+        return 0
     if result.success:
         print(f"\nnqpf: run {result.run_id} succeeded; published {latest}")
+        changes = json.loads((latest / "manifest.json").read_text()).get("changes")
+        if changes:
+            print(changes_report(changes))
         for line in failure_summary(result.all_events):  # on success only warnings remain (the audit's flags)
             print(f"  - {line}")
         return 0
@@ -89,32 +103,20 @@ def version_folder(name: str) -> Path:
 def diff(old: str, new: str) -> int:
     import json
 
-    from ..lib.publication_diff import diff_versions
+    from ..lib.publication_diff import changes_report, version_changes
 
     before, after = version_folder(old), version_folder(new)
-    keys = {}
-    for folder in (before, after):  # the newer manifest's keys win
-        tables = json.loads((folder / "manifest.json").read_text())["tables"]
-        keys |= {name: entry["key"] for name, entry in tables.items() if entry.get("key")}
+    manifests = [json.loads((folder / "manifest.json").read_text()) for folder in (before, after)]
     print(f"{before.name} -> {after.name}")
-    print(f"{'table':<32} {'rows before':>11} {'rows after':>10} {'added':>7} {'removed':>7} {'revised':>7}")
-    for table in diff_versions(before, after, keys):
-        print(
-            f"{table.table:<32} {table.rows_before:>11} {table.rows_after:>10} {table.added:>7} {table.removed:>7} {table.revised:>7}"
-        )
-        for column in table.columns_added:
-            print(f"    column added: {column}")
-        for column in table.columns_removed:
-            print(f"    column removed: {column}")
-        for revision in table.largest_revisions:
-            print(f"    {revision}")
+    print(changes_report(version_changes(before, manifests[0], after, manifests[1], revisions_dir=None)))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nqpf", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("refresh", help="materialize every asset, run every check, publish")
+    run = commands.add_parser("refresh", help="materialize every asset, run every check, publish")
+    run.add_argument("--force", action="store_true", help="rebuild and publish even when nothing changed")
     commands.add_parser("prepare", help="bring the dbt manifest up to date, set up the Dagster instance")
     compare = commands.add_parser("diff", help="what changed between two publications")
     compare.add_argument("old")
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "diff":
         return diff(args.old, args.new)
-    return refresh()
+    return refresh(force=args.force)
 
 
 if __name__ == "__main__":

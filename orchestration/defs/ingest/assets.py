@@ -51,11 +51,12 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         options = source.Options(**config.model_dump())
         files = source.files(sources.choice, sources.session(), options)
         result = run_pull(context, sources, lambda: pull_source(source, files, data_dir.paths, sources.drift_tolerance))
-        context.log.info(
-            f"{source.name}: {len(result.pulls)} files landed: "
-            + ", ".join(f"{t} {len(f)} rows" for t, f in result.frames.items())
-        )
-        yield from ingest_results(source, result, sources.choice.mode, started)
+        if result.reloaded:
+            landed = ", ".join(f"{t} {len(f)} rows" for t, f in result.frames.items())
+            context.log.info(f"{source.name}: {len(result.pulls)} files landed: {landed}")
+        else:
+            context.log.info(f"{source.name}: {len(result.pulls)} files unchanged since they landed: not parsed or loaded again")
+        yield from ingest_results(context, source, result, data_dir.paths, sources.choice.mode, started)
 
     return ingest
 

@@ -17,8 +17,10 @@ from dagster import (
 )
 from pydantic import Field
 
+from ...lib.inputs import current_inputs, mark_published
 from ...lib.publishing import PublishedTable, git_commit, new_version_id, publish
 from ...lib.warehouse import SNAPSHOTS_TABLE, connect
+from ..ingest.inputs import OUTCOME_TAG, VERSION_TAG
 from ..quality.gate_status import check_statuses, gate_problems
 from ..resources import DataDirResource, DataSourceResource, RefreshLockResource
 from ..transform.dbt import model_relations, published_models, relation, table_key
@@ -99,8 +101,10 @@ def build_publication_asset(
             snapshots = records(con, f"select * from {SNAPSHOTS_TABLE} order by source, origin")
             systems = indicator_systems(con)
         choice = sources.choice
+        inputs = current_inputs(data_dir.paths, context.run.run_config)
         provenance: dict[str, Any] = {
             "run_id": context.run.run_id,
+            "inputs": inputs,
             "git": git_commit(),
             "data_source": {
                 "mode": choice.mode,
@@ -119,8 +123,13 @@ def build_publication_asset(
             provenance,
             keep_versions=config.keep_versions,
         )
+        mark_published(data_dir.paths, inputs["fingerprint"])
+        context.instance.add_run_tags(context.run_id, {OUTCOME_TAG: "published", VERSION_TAG: result.version})
         rows = {name: entry["rows"] for name, entry in result.manifest["tables"].items()}
         context.log.info(f"published {result.version}: {rows}")
+        changes = result.manifest.get("changes")
+        from ...lib.publication_diff import changes_report  # DuckDB loads with the run, not with the code location
+
         return MaterializeResult(
             metadata={
                 "version": result.version,
@@ -128,6 +137,7 @@ def build_publication_asset(
                 "latest": MetadataValue.path(str(data_dir.paths.publish / "latest")),
                 "tables": MetadataValue.json(rows),
                 "dagster/row_count": sum(rows.values()),
+                **({"changes": MetadataValue.md(changes_report(changes))} if changes else {}),
                 "duration_s": round(time.perf_counter() - started, 3),
             }
         )

@@ -9,11 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Config, Failure, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from pydantic import Field
 
 from ...lib.dbt_manifest import keep_partial_parse, restore_partial_parse
+from ...lib.inputs import REFRESH_INPUTS, forget_published
 from ...lib.settings import DATA_DIR_ENV, DataPaths
 from ...lib.warehouse import connect
 from ..previews import preview_query
@@ -40,6 +41,17 @@ class NqpfDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2:
             return fqn[1]
         return super().get_group_name(dbt_resource_props)
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> AssetSpec:
+        """The roots of the dbt graph (seeds, staging models) wait for ``refresh_inputs``: when it finds
+        nothing changed since the current publication, it yields nothing and dbt is skipped."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id)
+        if node is None or node["resource_type"] not in ("model", "seed"):
+            return spec
+        if any(parent in manifest["nodes"] for parent in node.get("depends_on", {}).get("nodes", [])):
+            return spec
+        return spec.merge_attributes(deps=[REFRESH_INPUTS])
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> AssetCheckSpec | None:
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
@@ -105,6 +117,7 @@ def nqpf_dbt_models(
     refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
 ) -> Iterator:
     os.environ[DATA_DIR_ENV] = str(data_dir.paths.root.resolve())  # dbt's profile reads the warehouse path from here
+    forget_published(data_dir.paths)  # from here on the warehouse may no longer hold what was published
     unchanged = unchanged_seeds(context, data_dir.paths)
     if unchanged:
         context.log.info(f"seeds unchanged since they were last loaded, not reloaded: {', '.join(unchanged)}")

@@ -18,3 +18,8 @@ def sources() -> dict[str, Source]:
 def raw_tables() -> dict[str, str]:
     """Asset key -> warehouse relation of every raw table."""
     return {table.asset: table.table for source in sources().values() for table in source.tables}
+
+
+def raw_table_sources() -> dict[str, str]:
+    """Asset key -> name of the source that lands it."""
+    return {table.asset: source.name for source in sources().values() for table in source.tables}

@@ -30,6 +30,7 @@ class SuiteValidator:
         self._process: subprocess.Popen | None = None
         self._stderr = None
         self._lock = threading.Lock()
+        self._used = False
 
     def start(self) -> None:
         """Start the worker, which imports GX in the background (no-op while one is running)."""
@@ -50,6 +51,7 @@ class SuiteValidator:
     def validate(self, warehouse: Path, relation: str, suite: "Suite") -> dict[str, Any]:
         self.start()
         with self._lock:
+            self._used = True
             request = {"warehouse": str(warehouse), "relation": relation, "suite": str(suite.path)}
             try:
                 self._process.stdin.write(json.dumps(request) + "\n")
@@ -71,9 +73,12 @@ class SuiteValidator:
     def shutdown(self) -> None:
         with self._lock:
             if self._process is not None:
+                if not self._used:  # e.g. a refresh that found nothing changed: no need to let GX finish importing
+                    self._process.kill()
                 self._process.stdin.close()
                 self._process.wait(timeout=30)
                 self._process = None
+                self._used = False
 
 
 # One per process: the CLI starts it before loading the Dagster definitions, a run's resource

@@ -1,6 +1,8 @@
 -- Regional disparities of the NQPF index and of each element score, per system and year:
 -- Dagum Gini with its decomposition, Theil with its within/between split, coefficient of
--- variation. Formulas: docs block nqpf_disparities (models/docs/methods.md).
+-- variation. Formulas: docs block nqpf_disparities (models/docs/methods.md). The Gini terms come
+-- from sorted cumulative sums, so a group of n units costs n log n, not the n^2 of all pairs
+-- (tests/dagum_sorted_sums_equal_the_pairwise_definition.sql keeps the pairwise definition).
 with index as (
 
     select
@@ -76,21 +78,45 @@ regions as (
 
 ),
 
+-- Sum of |y_i - y_r| over every unit i of region a and r of region b, from sorted cumulative
+-- sums (n log n per group, not the n^2 of a self-join): with the units of a group sorted by y,
+-- for unit i and region b, c = how many of b's values are at or below y_i and s their sum, then
+-- sum_r |y_i - y_r| = y_i (2c - n_b) + S_b - 2s. Ties cancel (equal values add 0 either way).
+probes as (
+
+    select
+        measured.system_id,
+        measured.year,
+        measured.measure,
+        measured.region as region_a,
+        targets.region as region_b,
+        measured.y,
+        targets.n_j as n_b,
+        targets.n_j * targets.mu_j as total_b,
+        sum(case when measured.region = targets.region then 1 else 0 end) over at_or_below as c,
+        sum(case when measured.region = targets.region then measured.y else 0 end) over at_or_below as s
+    from measured
+    inner join regions as targets
+        on measured.system_id = targets.system_id and measured.year = targets.year and measured.measure = targets.measure
+    window at_or_below as (
+        partition by measured.system_id, measured.year, measured.measure, targets.region
+        order by measured.y
+        range between unbounded preceding and current row
+    )
+
+),
+
 pairs as (
 
     select
-        a.system_id,
-        a.year,
-        a.measure,
-        a.region as region_a,
-        b.region as region_b,
-        sum(abs(a.y - b.y)) as sum_abs,
-        sum(greatest(a.y - b.y, 0)) as sum_a_above_b,
-        sum(greatest(b.y - a.y, 0)) as sum_b_above_a
-    from measured as a
-    inner join measured as b
-        on a.system_id = b.system_id and a.year = b.year and a.measure = b.measure
-    group by a.system_id, a.year, a.measure, a.region, b.region
+        system_id,
+        year,
+        measure,
+        region_a,
+        region_b,
+        sum(y * (2 * c - n_b) + total_b - 2 * s) as sum_abs
+    from probes
+    group by system_id, year, measure, region_a, region_b
 
 ),
 
@@ -105,7 +131,10 @@ region_pairs as (
         rb.n_j as n_b,
         rb.mu_j as mu_b,
         rb.p_j as p_b,
-        rb.s_j as s_b
+        rb.s_j as s_b,
+        -- sum over pairs of max(y_a - y_b, 0) minus that of max(y_b - y_a, 0) is n_a n_b (mu_a - mu_b)
+        (pairs.sum_abs + ra.n_j * rb.n_j * (ra.mu_j - rb.mu_j)) / 2 as sum_a_above_b,
+        (pairs.sum_abs - ra.n_j * rb.n_j * (ra.mu_j - rb.mu_j)) / 2 as sum_b_above_a
     from pairs
     inner join regions as ra
         on pairs.system_id = ra.system_id and pairs.year = ra.year and pairs.measure = ra.measure and pairs.region_a = ra.region
