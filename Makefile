@@ -1,8 +1,8 @@
 # The two commands of the README do all setup on a fresh machine:
 #   make run    the main job: environment, dbt manifest, every asset and check, publish
 #   make test   every test
-# Also: make test-fast (unit and dbt-free tests), make lint (ruff, sqlfluff), make ui (Dagster UI
-# on 127.0.0.1:3000), make bench (stage timings of a warm refresh), make lock.
+# Also: make test-fast (unit and dbt-free tests), make lint (ruff, sqlfluff), make ui (Dagster UI,
+# `dg dev`, on 127.0.0.1:3000), make bench (stage timings of a warm refresh), make lock.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -34,7 +34,7 @@ lint: $(VENV)/.installed
 
 ui: $(VENV)/.installed
 	$(BIN)/nqpf prepare
-	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
+	$(BIN)/dg dev --host 127.0.0.1 --port 3000
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m orchestration.tools.benchmark

@@ -30,7 +30,15 @@ def test_latest_points_at_a_complete_version(refreshed, manifest):
     assert refreshed.latest.parent == refreshed.data_dir / "publish" / "versions"
     assert manifest["version"] == refreshed.latest.name
     assert manifest["run_id"] == refreshed.result.run_id
-    assert sorted(p.name for p in refreshed.latest.iterdir()) == ["csv", "manifest.json", "nqpf.duckdb", "parquet"]
+    # the first version has no predecessor, so no changes/ folder
+    assert sorted(p.name for p in refreshed.latest.iterdir()) == [
+        "csv",
+        "manifest.json",
+        "nqpf.duckdb",
+        "parquet",
+        "quality",
+        "report",
+    ]
 
 
 def test_manifest_records_the_source_snapshots(refreshed, manifest, pwt_mirror):

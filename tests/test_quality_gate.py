@@ -153,6 +153,10 @@ def test_failed_raw_check_blocks_everything_downstream(history):
     evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "gx_pwt_raw")
     failures = evaluation.metadata["failures"].value
     assert "| expect_column_values_to_be_between | labsh |" in failures
+    # the run's data-quality page, a path the UI shows and any browser opens, with the failure on it
+    page = Path(evaluation.metadata["quality_page"].value)
+    assert page == history["data_dir"] / "quality" / "gx" / result.run_id / "index.html"
+    assert "pwt_raw" in page.read_text(encoding="utf-8") and "labsh" in page.read_text(encoding="utf-8")
     mirror_file = history["data_dir"].parent / "labsh" / "pwt" / "pwt1001.csv"
     line = next(
         n

@@ -8,6 +8,7 @@ Layout under the publish folder::
     versions/<version>/parquet/<table>.parquet
     versions/<version>/csv/<table>.csv
     versions/<version>/changes/<table>.parquet   (cells revised since the previous version)
+    versions/<version>/report/index.html, quality/index.html  (pages written by ``decorate``)
     pins/<name>                           (a file naming a version that retention never removes)
 
 A version is written in ``.staging/``, flushed to disk, renamed into ``versions/`` and only
@@ -26,6 +27,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,8 +91,11 @@ def publish(
     version: str,
     provenance: dict[str, Any],
     keep_versions: int = 30,
+    decorate: Callable[[Path], None] | None = None,
 ) -> Publication:
-    """Write a complete new version, then point ``latest`` at it."""
+    """Write a complete new version, then point ``latest`` at it. ``decorate`` adds files to the
+    version once its tables and manifest are written (the report), inside the same all-or-nothing
+    step: if it fails, nothing is published."""
     staging_root = publish_root / ".staging"
     shutil.rmtree(staging_root, ignore_errors=True)  # leftovers of an interrupted publication
     staging = staging_root / version
@@ -110,6 +115,8 @@ def publish(
     if before is not None:
         manifest["changes"] = version_changes(previous, before, staging, manifest, staging / "changes")
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    if decorate is not None:
+        decorate(staging)
     _flush_tree(staging)
 
     versions = publish_root / "versions"

@@ -110,18 +110,25 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium):
+def playwright_driver(chromium):
+    """One Playwright driver per test process: a second one inside it refuses to start."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        # Name resolution fails for every host: a request that escaped the route below still could not leave.
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--host-resolver-rules=MAP * ~NOTFOUND"])
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver, chromium):
+    # Name resolution fails for every host: a request that escaped the route below still could not leave.
+    browser = playwright_driver.chromium.launch(executable_path=str(chromium), args=["--host-resolver-rules=MAP * ~NOTFOUND"])
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")
 def screenshot_dir(report_copy) -> Path:
-    directory = Path(os.environ.get(SCREENSHOT_ENV) or report_copy.report_dir / "screenshots")
+    # kept under data/ of the project (not in git) for whoever looks after the run
+    directory = Path(os.environ.get(SCREENSHOT_ENV) or Path(__file__).resolve().parents[2] / "data" / "screenshots")
     directory.mkdir(parents=True, exist_ok=True)
     return directory

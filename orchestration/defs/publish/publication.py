@@ -2,6 +2,8 @@
 
 import time
 from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -21,9 +23,12 @@ from ...lib.inputs import current_inputs, mark_published
 from ...lib.publishing import PublishedTable, git_commit, new_version_id, publish
 from ...lib.warehouse import SNAPSHOTS_TABLE, connect
 from ..ingest.inputs import OUTCOME_TAG, VERSION_TAG
+from ..quality.checks import run_results
 from ..quality.gate_status import check_statuses, gate_problems
 from ..resources import DataDirResource, DataSourceResource, RefreshLockResource
 from ..transform.dbt import model_relations, published_models, relation, table_key
+
+REPORT_DIR_NAME, QUALITY_DIR_NAME = "report", "quality"
 
 
 class PublishConfig(Config):
@@ -71,6 +76,15 @@ def indicator_systems(con) -> dict[str, Any]:
     return systems
 
 
+def write_pages(folder: Path, results: list[dict]) -> None:
+    """The publication's own pages: the data-quality page of the checks that gated it, then the
+    analyst report (which links to it), both read offline from the folder or any copy of it."""
+    from ...lib.report import build_quality_page, build_report  # Altair and friends load with the run
+
+    build_quality_page(results, folder / QUALITY_DIR_NAME)
+    build_report(folder)
+
+
 def build_publication_asset(
     gate: AssetKey, marts: Sequence[AssetKey], guarded_checks: Sequence[AssetCheckKey]
 ) -> AssetsDefinition:
@@ -80,9 +94,10 @@ def build_publication_asset(
         deps=[gate, *marts],
         kinds={"duckdb", "parquet", "csv"},
         description=(
-            "A new versioned folder under data/publish/versions with every dbt model tagged "
-            "`published` as Parquet, CSV and a read-only DuckDB file, plus manifest.json; then "
-            "data/publish/latest is switched to it atomically."
+            "A new versioned folder under publish/versions of the data folder (NQPF_DATA_DIR) with "
+            "every dbt model tagged `published` as Parquet, CSV and a read-only DuckDB file, "
+            "manifest.json (with the change log), the analyst report (report/index.html) and the "
+            "data-quality page (quality/index.html); then publish/latest is switched to it atomically."
         ),
     )
     def publication(
@@ -114,6 +129,7 @@ def build_publication_asset(
             "sources": snapshots,
             "indicator_systems": systems,
             "checks": [s.as_dict() for s in statuses],
+            "pages": {"report": f"{REPORT_DIR_NAME}/index.html", "quality": f"{QUALITY_DIR_NAME}/index.html"},
         }
         result = publish(
             data_dir.paths.publish,
@@ -122,6 +138,7 @@ def build_publication_asset(
             new_version_id(context.run.run_id),
             provenance,
             keep_versions=config.keep_versions,
+            decorate=partial(write_pages, results=run_results(data_dir.paths, context.run.run_id)),
         )
         mark_published(data_dir.paths, inputs["fingerprint"])
         context.instance.add_run_tags(context.run_id, {OUTCOME_TAG: "published", VERSION_TAG: result.version})
@@ -135,6 +152,8 @@ def build_publication_asset(
                 "version": result.version,
                 "path": MetadataValue.path(str(result.path)),
                 "latest": MetadataValue.path(str(data_dir.paths.publish / "latest")),
+                "report": MetadataValue.path(str(result.path / REPORT_DIR_NAME / "index.html")),
+                "quality_page": MetadataValue.path(str(result.path / QUALITY_DIR_NAME / "index.html")),
                 "tables": MetadataValue.json(rows),
                 "dagster/row_count": sum(rows.values()),
                 **({"changes": MetadataValue.md(changes_report(changes))} if changes else {}),

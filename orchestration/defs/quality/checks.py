@@ -25,7 +25,7 @@ from dagster import (
 from ...lib.connectors.catalogue import raw_table_sources, raw_tables
 from ...lib.quality.gx_suites import Suite, load_suites
 from ...lib.quality.reuse import keep_result, raw_identities, reusable_result
-from ...lib.settings import EXPECTATIONS_DIR
+from ...lib.settings import EXPECTATIONS_DIR, DataPaths
 from ..resources import DataDirResource, GreatExpectationsResource, RefreshLockResource
 from ..transform.dbt import model_relations
 
@@ -43,6 +43,22 @@ def failures_markdown(result: dict) -> str:
             f"| `{json.dumps(e['kwargs'], ensure_ascii=False, default=str)}` | {rows} |"
         )
     return "\n".join(lines)
+
+
+def results_dir(paths: DataPaths, run_id: str) -> Path:
+    return paths.quality / "gx" / run_id
+
+
+def run_results(paths: DataPaths, run_id: str) -> list[dict]:
+    """Every suite's validation result of the run, in suite order."""
+    return [json.loads(f.read_text(encoding="utf-8")) for f in sorted(results_dir(paths, run_id).glob("*.json"))]
+
+
+def write_quality_page(paths: DataPaths, run_id: str) -> Path:
+    """The run's data-quality page so far (every suite validated yet), beside its results."""
+    from ...lib.report import build_quality_page  # loads with the run, not the code location
+
+    return build_quality_page(run_results(paths, run_id), results_dir(paths, run_id))
 
 
 def build_suite_checks(
@@ -70,10 +86,11 @@ def build_suite_checks(
         gx: GreatExpectationsResource,
         refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
     ) -> Iterator[AssetCheckResult]:
-        results_dir = data_dir.paths.quality / "gx" / context.run.run_id
-        results_dir.mkdir(parents=True, exist_ok=True)
         paths = data_dir.paths
+        folder = results_dir(paths, context.run.run_id)
+        folder.mkdir(parents=True, exist_ok=True)
         identities = raw_identities(paths, {s.name: s for s in suites}, raw_sources) if raw_sources else {}
+        validated = []
         for suite in suites:
             identity = identities.get(suite.name)
             result = reusable_result(paths, suite, identity)
@@ -81,8 +98,11 @@ def build_suite_checks(
                 result = gx.validate(paths.warehouse, relations[suite.asset], suite)
                 result["run_id"] = context.run.run_id
                 keep_result(paths, suite, identity, result)
-            saved = results_dir / f"{suite.name}.json"
+            saved = folder / f"{suite.name}.json"
             saved.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            validated.append((suite, result, saved))
+        page = write_quality_page(paths, context.run.run_id)  # before the results, so that their link opens
+        for suite, result, saved in validated:
             failed = [e for e in result["expectations"] if not e["success"]]
             metadata = {
                 "relation": result["relation"],
@@ -90,6 +110,7 @@ def build_suite_checks(
                 "expectations_evaluated": len(result["expectations"]),
                 "expectations_failed": len(failed),
                 "validation_result": MetadataValue.path(str(saved)),
+                "quality_page": MetadataValue.path(str(page)),
                 "validated_in_run": result["run_id"],  # an earlier run's when the table and suite are unchanged
             }
             if failed:

@@ -1,0 +1,142 @@
+"""The Dagster UI as `make ui` starts it (`dg dev` on 127.0.0.1), in headless Chromium: the asset
+graph with its groups, an asset page and its checks, no error banner, nothing loaded from outside."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+GROUPS = {"ingest", "staging", "intermediate", "marts", "quality", "publish"}
+# What the UI says when the code location or a page is broken.
+ERROR_TEXTS = ("failed to load", "Error loading", "Something went wrong", "Unexpected GraphQL error", "could not be found")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory):
+    """`dg dev` in its own process group on a free port, with its own data folder and instance."""
+    root = tmp_path_factory.mktemp("ui")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copyfile(PROJECT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    port = free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(home), "NQPF_DATA_DIR": str(root / "data")}
+    log = (root / "dg-dev.log").open("w")
+    dg = Path(sys.executable).with_name("dg")
+    server = subprocess.Popen(
+        [str(dg), "dev", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its webserver, daemon and code server stop with the group
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        assert server.poll() is None, f"dg dev exited ({server.returncode}): {(root / 'dg-dev.log').read_text()[-3000:]}"
+        try:
+            with urllib.request.urlopen(f"{url}/server_info", timeout=2):
+                break
+        except OSError:
+            assert time.monotonic() < deadline, "the UI did not answer within 180 s"
+            time.sleep(0.5)
+    yield url
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def ui_browser(playwright_driver, chromium):
+    """Chromium where every host name fails to resolve except the UI's own address."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(chromium), args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+    )
+    yield browser
+    browser.close()
+
+
+def open_ui_page(browser, url: str, ready_text: str):
+    """A page of the UI with every request and console error recorded; waits until ``ready_text`` shows."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda request: seen["requests"].append(request.url))
+    page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen["errors"].append(f"uncaught: {error}"))
+    page.goto(url)
+    page.get_by_text(ready_text, exact=True).first.wait_for(timeout=60_000)
+    skip = page.get_by_role("button", name="Skip")  # the community sign-up dialog of a new instance
+    if skip.count():
+        skip.first.click()
+    return page, seen
+
+
+def assert_clean(page, seen, base: str, name: str) -> None:
+    body = page.inner_text("body")
+    shown = [text for text in ERROR_TEXTS if text.lower() in body.lower()]
+    assert not shown, f"{name}: the UI shows an error: {shown}"
+    assert not seen["errors"], f"{name}: console errors: {seen['errors']}"
+    remote = [url for url in seen["requests"] if not url.startswith((base, "data:", "blob:"))]
+    assert not remote, f"{name}: requests outside the machine: {remote}"
+
+
+def assert_screenshot(shot: Path) -> None:
+    assert shot.is_file() and shot.stat().st_size > 20_000, f"screenshot {shot} missing or nearly empty"
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def ui_screenshots() -> Path:
+    directory = Path(os.environ.get("NQPF_SCREENSHOT_DIR") or PROJECT / "data" / "screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def test_the_asset_graph_shows_every_group(ui_browser, dagster_ui, ui_screenshots):
+    page, seen = open_ui_page(ui_browser, f"{dagster_ui}/asset-groups", "Global asset lineage")
+    try:
+        for group in GROUPS:
+            page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ui_screenshots / "ui-asset-graph.png"))
+        assert_clean(page, seen, dagster_ui, "asset graph")
+    finally:
+        page.context.close()
+    assert_screenshot(ui_screenshots / "ui-asset-graph.png")
+
+
+def test_an_asset_page_and_its_checks(ui_browser, dagster_ui, ui_screenshots):
+    page, seen = open_ui_page(ui_browser, f"{dagster_ui}/assets/pwt_raw", "pwt_raw")
+    try:
+        page.get_by_text("Penn World Table", exact=False).first.wait_for(timeout=30_000)  # its description
+        page.screenshot(path=str(ui_screenshots / "ui-asset-pwt_raw.png"))
+        assert_clean(page, seen, dagster_ui, "asset page")
+        page.goto(f"{dagster_ui}/assets/pwt_raw?view=checks")
+        page.get_by_text("gx_pwt_raw", exact=True).first.wait_for(timeout=30_000)
+        page.get_by_text("This is a blocking asset check.", exact=True).first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ui_screenshots / "ui-asset-pwt_raw-checks.png"))
+        assert_clean(page, seen, dagster_ui, "checks tab")
+    finally:
+        page.context.close()
+    for name in ("ui-asset-pwt_raw.png", "ui-asset-pwt_raw-checks.png"):
+        assert_screenshot(ui_screenshots / name)
