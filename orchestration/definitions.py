@@ -2,6 +2,7 @@
 
 from dagster import Definitions, in_process_executor
 
+from .defs.automation.console import concise_console
 from .defs.automation.jobs import full_refresh_job
 from .defs.automation.schedules import nightly_full_refresh
 from .defs.automation.sensors import record_run_failures
@@ -34,4 +35,5 @@ defs = Definitions(
     sensors=[record_run_failures],
     resources=build_resources(),
     executor=in_process_executor,
+    loggers={"console": concise_console},  # replaces Dagster's console logger in every job
 )

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from orchestration.lib.connectors.drift import DriftTolerance
@@ -175,6 +176,22 @@ def test_a_value_outside_its_range_names_file_column_row_and_value(tmp_path, pwt
     lines[100] = with_cell(lines[100], column, text)
     path = write(tmp_path / "pwt1001.csv", "".join(lines))
     assert schema_error(path) == f"pwt: file pwt1001.csv, column {column!r}, row 100 (line 101): {problem}"
+
+
+def test_swapped_header_labels_are_caught_at_ingest_by_the_column_ranges(tmp_path, pwt_lines):
+    """Two labels swapped in the header (hc and labsh): every value lands under the other's name,
+    and the first one outside its column's range names the column, the row and the value."""
+    header = pwt_lines[0].rstrip("\n").split(",")
+    hc, labsh = header.index("hc"), header.index("labsh")
+    header[hc], header[labsh] = header[labsh], header[hc]
+    path = write(tmp_path / "pwt1001.csv", ",".join(header) + "\n" + "".join(pwt_lines[1:]))
+    frame = pd.read_csv(PWT_MIRROR_FILE, nrows=1400)
+    first = frame.index[frame["hc"].notna()][0]  # the first human-capital value, now read as labsh
+    value = pwt_lines[first + 1].rstrip("\n").split(",")[hc]
+    assert float(value) > 1
+    assert schema_error(path) == (
+        f"pwt: file pwt1001.csv, column 'labsh', row {first + 1} (line {first + 2}): value '{value}' outside the valid range [0, 1]"
+    )
 
 
 def test_nan_text_is_read_as_missing_and_counted(tmp_path, pwt_lines):

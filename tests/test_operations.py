@@ -3,9 +3,11 @@
 import csv
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, build_run_status_sensor_context, materialize
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter, build_run_status_sensor_context, materialize
+from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 
 from orchestration.defs.automation.run_reports import error_text
 from orchestration.defs.automation.sensors import record_run_failures
@@ -48,13 +51,13 @@ def test_failed_run_is_recorded_with_its_step_and_error(tmp_path):
     (line,) = (tmp_path / "quality" / "run_failures.jsonl").read_text().splitlines()
     record = json.loads(line)
     assert record["run_id"] == result.run_id
-    assert record["failed_steps"] == [
-        {
-            "step": "pwt_raw",
-            "error": f"pwt: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
-            "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine.",
-        }
-    ]
+    (step,) = record["failed_steps"]
+    assert {k: step[k] for k in ("step", "error")} == {
+        "step": "pwt_raw",
+        "error": f"pwt: mirror folder {missing} does not exist (NQPF_DATA_SOURCE={str(missing)!r}). "
+        "Point NQPF_DATA_SOURCE at the mirror folder, or set it to 'online' on a connected machine.",
+    }
+    assert "Stack Trace:" in step["trace"] and "SourceUnavailableError" in step["trace"]  # the trace is kept here
 
 
 def cli_environment(data_dir: Path, data_source: str) -> dict[str, str]:
@@ -161,10 +164,12 @@ def operated(tmp_path_factory):
             runs["holder"] = run_id_of(data_dir)
             with duckdb.connect(str(good / "nqpf.duckdb"), read_only=True) as con:  # readers are never blocked
                 runs["read_during_refresh"] = con.execute("select count(*) from mart_nqpf_index").fetchone()[0]
+        killed_run = run_id_of(data_dir)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         latest = (data_dir / "publish" / "latest").resolve()
         kills[stage] = {
+            "run_id": killed_run,
             "latest": latest,
             "complete": is_complete(latest),
             "versions_complete": all(is_complete(v) for v in (data_dir / "publish" / "versions").iterdir()),
@@ -172,6 +177,7 @@ def operated(tmp_path_factory):
     runs["after_kills"] = run_main_command(data_dir, str(MIRROR))
     recovered = (data_dir / "publish" / "latest").resolve()
     runs["unreachable"] = run_main_command(data_dir, str(root / "unplugged-drive"))
+    runs["unreachable_verbose"] = run_main_command(data_dir, str(root / "unplugged-drive"), "refresh", "--verbose")
     return {
         "root": root,
         "data_dir": data_dir,
@@ -242,6 +248,60 @@ def test_an_unreachable_source_is_reported_without_traceback(operated):
     ]
     assert lines[-1] == f"  data/publish/latest still points at {operated['recovered']}"
     assert operated["final"] == operated["recovered"]
+    # no stack trace on the console at all, each step's cause in words; --verbose prints the traces
+    console = failed.stdout + failed.stderr
+    assert "Stack Trace:" not in console and "Traceback" not in console
+    assert f"caused by: orchestration.lib.connectors.errors.SourceUnavailableError: pwt: mirror folder {missing}" in console
+    verbose = operated["unreachable_verbose"].stdout + operated["unreachable_verbose"].stderr
+    assert verbose.count("Stack Trace:") >= len(statistical.catalog()) + 3
+
+
+def test_an_exception_inside_an_op_is_reported_by_its_root_cause():
+    from dagster import asset
+
+    @asset
+    def broken():
+        raise ValueError("the warehouse path 'it's' cannot be attached")
+
+    result = materialize([broken], raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert error_text(failure.event_specific_data.error) == "ValueError: the warehouse path 'it's' cannot be attached"
+
+
+@pytest.mark.dbt
+def test_run_monitoring_marks_killed_runs_failed_and_frees_the_queue(operated, monkeypatch):
+    """The killed runs stay STARTED (nothing in them could say otherwise) until Dagster's run
+    monitoring asks the launcher about them; then each is failed with the reason, the queue that
+    allows one run at a time is free again, and the failure sensor records it."""
+    from dagster._daemon.monitoring.run_monitoring import monitor_started_run
+
+    monkeypatch.setenv("DAGSTER_HOME", str(operated["data_dir"] / "dagster_home"))  # the instance the refreshes used
+    with DagsterInstance.get() as instance:
+        assert type(instance.run_launcher).__name__ == "MonitoredRunLauncher" and instance.run_monitoring_enabled
+        for stage, kill in operated["kills"].items():
+            record = instance.get_run_record_by_id(kill["run_id"])
+            assert record.dagster_run.status == DagsterRunStatus.STARTED, stage
+            pid = record.dagster_run.tags["nqpf/pid"]
+            monitor_started_run(instance, None, record, logging.getLogger("run_monitoring"))
+            run = instance.get_run_by_id(kill["run_id"])
+            assert run.status == DagsterRunStatus.FAILURE, stage
+            (failure,) = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_FAILURE)
+            assert failure.message == (
+                f"Detected run worker status FAILED: 'the run's process (pid {pid} on {socket.gethostname()}) is gone "
+                f"without finishing the run: it was killed or crashed'. Marking run {run.run_id} as failed."
+            )
+            context = build_run_status_sensor_context(
+                sensor_name="record_run_failures",
+                dagster_event=failure.dagster_event,
+                dagster_instance=instance,
+                dagster_run=run,
+                resources={"data_dir": DataDirResource(root=str(operated["root"] / "failures"))},
+            ).for_run_failure()
+            record_run_failures(context)
+        assert not instance.get_run_records(filters=RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))
+    logged = (operated["root"] / "failures" / "quality" / "run_failures.jsonl").read_text().splitlines()
+    assert [json.loads(line)["run_id"] for line in logged] == [k["run_id"] for k in operated["kills"].values()]
+    assert all("is gone without finishing the run" in json.loads(line)["run_error"] for line in logged)
 
 
 def test_a_rejected_file_is_kept_and_its_pull_recorded(tmp_path):

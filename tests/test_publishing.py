@@ -111,3 +111,13 @@ def test_old_versions_are_pruned_but_never_latest(tmp_path):
         publish(root, warehouse, [TABLE], f"v{n}", {}, keep_versions=2)
     assert sorted(p.name for p in (root / "versions").iterdir()) == ["v3", "v4"]
     assert latest_version(root) == root / "versions" / "v4"
+
+
+def test_a_quote_in_the_data_folder_is_a_path_not_sql(tmp_path):
+    """NQPF_DATA_DIR=/data/it's: every path reaches DuckDB as a quoted literal (attach, copy, read_parquet)."""
+    folder = tmp_path / "it's data"
+    folder.mkdir()
+    warehouse = make_warehouse(folder / "warehouse.duckdb", 10)
+    publish(folder / "publish", warehouse, [TABLE], "v1", {"run_id": "r1"})
+    second = publish(folder / "publish", warehouse, [TABLE], "v2", {"run_id": "r2"})
+    assert is_complete(second.path) and second.manifest["changes"]["unchanged_tables"] == ["indicators"]

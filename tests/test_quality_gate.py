@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration.defs.automation.run_reports import error_text
+from orchestration.defs.automation.run_reports import error_text, failure_summary
 from orchestration.lib.connectors import statistical
 
 from .conftest import MIRROR, PWT_MIRROR_FILE, run_full_refresh
@@ -39,6 +39,25 @@ def mirror_with_text(folder: Path, edit) -> Path:
         if other.is_dir() and other.name != "pwt":
             (folder / other.name).symlink_to(other)
     return folder
+
+
+def mirror_with_capital_rows(folder: Path, rows: str) -> Path:
+    """The real mirror with ``rows`` appended to the Chinese capital-stock table; the rest are links."""
+    china = folder / "china"
+    china.mkdir(parents=True)
+    for other in MIRROR.iterdir():
+        if other.is_dir() and other.name != "china":
+            (folder / other.name).symlink_to(other)
+    for part in (MIRROR / "china").iterdir():
+        if part.name != "capital_stock":
+            (china / part.name).symlink_to(part)
+    (china / "capital_stock").mkdir()
+    original = (MIRROR / "china" / "capital_stock" / "asset.csv").read_text(encoding="utf-8")
+    (china / "capital_stock" / "asset.csv").write_text(original + rows, encoding="utf-8")
+    return folder
+
+
+UNKNOWN_PROVINCE_ROWS = "atlantis,2000.0,1.0,100.0,1.0,\natlantis,2001.0,1.0,100.0,1.0,\n"
 
 
 def cut_inside_last_row(text: str) -> str:
@@ -100,6 +119,8 @@ def history(tmp_path_factory):
     states["after_cut_off"] = latest.resolve()
     unknown_code = run_full_refresh(data_dir, instance, str(mirror_with_text(root / "zzz", recode("ZWE", "ZZZ"))))
     states["after_unknown_code"] = latest.resolve()
+    unknown_label = run_full_refresh(data_dir, instance, str(mirror_with_capital_rows(root / "atlantis", UNKNOWN_PROVINCE_ROWS)))
+    states["after_unknown_label"] = latest.resolve()
 
     bad_mart = run_full_refresh(data_dir, instance, str(mirror_with(root / "rtfpna", set_value("USA", 2000, "rtfpna", 0.5))))
     states["after_bad_mart"] = latest.resolve()
@@ -111,6 +132,7 @@ def history(tmp_path_factory):
         publish_only=publish_only,
         cut_off=cut_off,
         unknown_code=unknown_code,
+        unknown_label=unknown_label,
         bad_mart=bad_mart,
         data_dir=data_dir,
         good=good,
@@ -133,15 +155,15 @@ def test_unchanged_input_creates_no_new_snapshot(history):
     first, second = pwt[0], pwt[1]
     assert (first["snapshot_status"], second["snapshot_status"]) == ("new", "unchanged")
     assert first["sha256"] == second["sha256"] and first["snapshot"] == second["snapshot"]
-    # six PWT pulls: the two good ones share a snapshot, each edited file got its own, and the
-    # cut-off and recoded files were rejected but kept
-    assert [p["status"] for p in pwt] == ["landed", "landed", "landed", "rejected", "rejected", "landed"]
+    # seven PWT pulls: the two good ones and the one beside the unknown Chinese label share a
+    # snapshot, each edited file got its own, and the cut-off and recoded files were rejected but kept
+    assert [p["status"] for p in pwt] == ["landed", "landed", "landed", "rejected", "rejected", "landed", "landed"]
     assert len({p["sha256"] for p in pwt}) == 5 == len(list((landing / "pwt").iterdir()))
-    # the other sources did not change over the six runs: one snapshot per file, every pull recorded
+    # the other sources did not change over the seven runs: one snapshot per file, every pull recorded
     for source in ("wdi", "gapminder"):
         source_pulls = [p for p in pulls if p["source"] == source]
-        per_run = len(source_pulls) // 6
-        assert len(source_pulls) == 6 * per_run
+        per_run = len(source_pulls) // 7
+        assert len(source_pulls) == 7 * per_run
         assert len({p["sha256"] for p in source_pulls}) == per_run == len(list((landing / source).iterdir()))
         assert sum(p["snapshot_status"] == "new" for p in source_pulls) == per_run
 
@@ -168,6 +190,19 @@ def test_failed_raw_check_blocks_everything_downstream(history):
         f'{{"economy_code": "USA", "year": 2000, "source_file": "{mirror_file}", "source_line": {line}, "labsh": 0.0}}'
         in failures
     )
+    # the run's summary says which expectation failed, on what, and quotes the row with its file and line
+    (summary,) = [line for line in failure_summary(result.all_events) if line.startswith("check pwt_raw / gx_pwt_raw")]
+    assert summary.startswith("check pwt_raw / gx_pwt_raw failed: ")
+    failed = summary.removeprefix("check pwt_raw / gx_pwt_raw failed: ").split(" | ")
+    labsh = [
+        part
+        for part in failed
+        if part.startswith('expect_column_values_to_be_between on column labsh: observed {"unexpected_count": 1, ')
+    ]
+    assert labsh and labsh[0].endswith(
+        ', expected {"min_value": 0.0, "max_value": 1.0, "strict_min": true, "strict_max": true}; rows: '
+        f'{{"economy_code": "USA", "year": 2000, "source_file": "{mirror_file}", "source_line": {line}, "labsh": 0.0}}'
+    ), failed
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
     # the sources landed; no dbt model, no gate, no publication ran
     assert materialized == {
@@ -227,3 +262,16 @@ def test_failed_dbt_test_blocks_publication(history):
 def test_previous_publication_is_byte_identical(history):
     assert history["final_digest"] == history["good_digest"]
     assert (history["data_dir"] / "publish" / "latest").resolve() == history["good"]
+
+
+def test_an_unknown_chinese_label_is_listed_by_dbt_with_its_file_and_line(history):
+    """Which region labels are known is dbt's check, which lists them; no GX count fires before it."""
+    result = history["unknown_label"]
+    assert not result.success
+    assert failed_checks(result) == set()
+    lines = (MIRROR / "china" / "capital_stock" / "asset.csv").read_text(encoding="utf-8").count("\n")
+    edited = history["data_dir"].parent / "atlantis" / "china" / "capital_stock" / "asset.csv"
+    message = step_failures(result)["nqpf_dbt_models"]
+    # two rows of three values each (investment, its index and price), listed from their first line
+    assert f"- china_capital | atlantis | 6 | {edited} line {lines + 1}\n" in message, message
+    assert history["after_unknown_label"] == history["good"]

@@ -195,3 +195,29 @@ def test_gapminder_bad_datapoints(tmp_path):
         SourceSchemaError, match=rf"^gapminder: file renamed.csv, column '{concept}': required column\(s\) missing"
     ):
         gapminder.parse_datapoints(renamed, "renamed.csv", concept)
+
+
+def bulk_file(folder: Path, code: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / "worldbank" / f"API_{code}_DS2_en_csv_v2_1.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_a_utf16_bulk_file_is_rejected_naming_its_encoding(tmp_path):
+    """Found with its problem: the pull then keeps its snapshot and records it as rejected."""
+    code = "IT.NET.USER.ZS"
+    text = PREAMBLE.format(vintage="2026-02-24") + BULK_HEADER + '"Aruba","ABW","x","IT.NET.USER.ZS","1","2","3",\n'
+    bulk = bulk_file(tmp_path, code, text, encoding="utf-16")
+    found = worldbank.locate(code, tmp_path)
+    assert found.path == bulk and str(found.problem) == (
+        f"wdi: file {bulk}, line 1: is not valid utf-8: byte 0xff at offset 0 cannot be decoded; the bytes look like utf_16"
+    )
+
+
+def test_a_vintage_that_is_not_an_iso_date_is_rejected_not_compared_as_text(tmp_path):
+    """'24/02/2025' compared as text would beat '2026-02-24' and replace the newer file."""
+    code = "IT.NET.USER.ZS"
+    bulk = bulk_file(tmp_path, code, PREAMBLE.format(vintage="24/02/2025") + BULK_HEADER)
+    found = worldbank.locate(code, tmp_path)
+    assert str(found.problem) == f"wdi: file {bulk}, column 'Last Updated Date', line 3: '24/02/2025' is not a date (YYYY-MM-DD)"

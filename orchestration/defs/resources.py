@@ -1,6 +1,7 @@
 """Resources every step shares: where sources are read from, where the pipeline keeps its data."""
 
 import os
+import socket
 from pathlib import Path
 
 import requests
@@ -13,7 +14,10 @@ from ..lib.quality.gx_suites import Suite
 from ..lib.quality.validator import VALIDATOR
 from ..lib.refresh_lock import DataFolderBusy, RefreshLock
 from ..lib.settings import DATA_SOURCE_ENV, DataPaths, DataSourceChoice, data_paths, resolve_data_source
+from .run_launcher import HOST_TAG, PID_TAG
 from .transform.project import NqpfDbtCliResource, nqpf_dbt_project
+
+DATA_DIR_TAG = "nqpf/data_dir"
 
 
 class DataSourceResource(ConfigurableResource):
@@ -66,10 +70,14 @@ class RefreshLockResource(ConfigurableResource):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         self._lock = RefreshLock(Path(self.root))
+        run = context.dagster_run
         try:
-            self._lock.acquire(context.run_id, self.wait_s)
+            self._lock.acquire(run.run_id if run is not None else "", self.wait_s)
         except DataFolderBusy as exc:
             raise Failure(description=str(exc), allow_retries=False) from None
+        if context.instance is not None and run is not None:  # which process runs the run: run monitoring asks
+            tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), DATA_DIR_TAG: self.root}
+            context.instance.add_run_tags(run.run_id, tags)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._lock is not None:

@@ -2,6 +2,7 @@
 
     nqpf refresh            materialize every asset, run every check, publish (nothing new: confirm)
     nqpf refresh --force    rebuild and publish even when nothing changed
+    nqpf refresh --verbose  also print the stack traces of failed steps (always kept in the run log)
     nqpf prepare            only bring the dbt manifest up to date and set up the Dagster instance
     nqpf diff OLD NEW       what changed between two publications (version names, folders or `latest`)
 
@@ -37,7 +38,7 @@ def prepare() -> None:
     ensure_dagster_home()
 
 
-def refresh(force: bool = False) -> int:
+def refresh(force: bool = False, verbose: bool = False) -> int:
     from ..lib.refresh_lock import RefreshLock
 
     holder = RefreshLock(data_paths().root).busy()
@@ -64,7 +65,7 @@ def refresh(force: bool = False) -> int:
             instance=instance,
             raise_on_error=False,
             run_config={
-                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                "loggers": {"console": {"config": {"log_level": "INFO", "tracebacks": verbose}}},
                 **({"ops": {"refresh_inputs": {"config": {"force": True}}}} if force else {}),
             },
         )
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("refresh", help="materialize every asset, run every check, publish")
     run.add_argument("--force", action="store_true", help="rebuild and publish even when nothing changed")
+    run.add_argument("--verbose", action="store_true", help="print the stack traces of failed steps on the console too")
     commands.add_parser("prepare", help="bring the dbt manifest up to date, set up the Dagster instance")
     compare = commands.add_parser("diff", help="what changed between two publications")
     compare.add_argument("old")
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "diff":
         return diff(args.old, args.new)
-    return refresh(force=args.force)
+    return refresh(force=args.force, verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,11 @@ from .run_reports import error_text
 def failure_record(context: RunFailureSensorContext) -> dict:
     run = context.dagster_run
     steps = [
-        {"step": event.step_key, "error": error_text(event.event_specific_data.error)}
+        {
+            "step": event.step_key,
+            "error": error_text(event.event_specific_data.error),
+            "trace": event.event_specific_data.error.to_string() if event.event_specific_data.error else None,
+        }
         for event in context.get_step_failure_events()
     ]
     return {

@@ -34,13 +34,34 @@ def check_name(suite: Suite) -> str:
     return f"gx_{suite.name}"
 
 
-def failures_markdown(result: dict) -> str:
+SAMPLE_ROWS = 3  # offending rows quoted per failed expectation (the quality page has up to five)
+
+
+def failed_expectations(result: dict) -> list[dict]:
+    """The failed expectations of a suite's result: what was expected, what was observed, a few rows."""
+    return [
+        {
+            "expectation": e["expectation"],
+            "column": e["column"],
+            "observed": e["observed"],
+            "expected": e["kwargs"],
+            "rows": e["unexpected_rows"][:SAMPLE_ROWS],
+        }
+        for e in result["expectations"]
+        if not e["success"]
+    ]
+
+
+def _text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)  # Chinese stays Chinese
+
+
+def failures_markdown(failed: list[dict]) -> str:
     lines = ["| expectation | column | observed | expected | offending rows |", "|---|---|---|---|---|"]
-    for e in (e for e in result["expectations"] if not e["success"]):
-        rows = "; ".join(json.dumps(r, ensure_ascii=False, default=str) for r in e["unexpected_rows"])
+    for f in failed:
+        rows = "; ".join(_text(r) for r in f["rows"])
         lines.append(
-            f"| {e['expectation']} | {e['column'] or ''} | `{json.dumps(e['observed'], ensure_ascii=False, default=str)}` "
-            f"| `{json.dumps(e['kwargs'], ensure_ascii=False, default=str)}` | {rows} |"
+            f"| {f['expectation']} | {f['column'] or ''} | `{_text(f['observed'])}` | `{_text(f['expected'])}` | {rows} |"
         )
     return "\n".join(lines)
 
@@ -103,7 +124,7 @@ def build_suite_checks(
             validated.append((suite, result, saved))
         page = write_quality_page(paths, context.run.run_id)  # before the results, so that their link opens
         for suite, result, saved in validated:
-            failed = [e for e in result["expectations"] if not e["success"]]
+            failed = failed_expectations(result)
             metadata = {
                 "relation": result["relation"],
                 "rows_validated": result["rows_validated"],
@@ -114,8 +135,9 @@ def build_suite_checks(
                 "validated_in_run": result["run_id"],  # an earlier run's when the table and suite are unchanged
             }
             if failed:
-                metadata["failures"] = MetadataValue.md(failures_markdown(result))
-                context.log.error(f"{suite.name}: {len(failed)} expectation(s) failed:\n{failures_markdown(result)}")
+                metadata["failures"] = MetadataValue.md(failures_markdown(failed))
+                metadata["failed_expectations"] = MetadataValue.json(failed)  # what the run summary quotes
+                context.log.error(f"{suite.name}: {len(failed)} expectation(s) failed:\n{failures_markdown(failed)}")
             yield AssetCheckResult(
                 asset_key=suite.asset,
                 check_name=check_name(suite),
