@@ -383,3 +383,20 @@ def test_dbt_vars_that_break_their_rules_stop_the_build_before_any_sql(tmp_path)
         "(set it in dbt_project.yml or with --vars)\n"
     ) in run.stdout
     assert "1 of 1 START sql table model marts.dim_geographies" not in run.stdout
+
+
+def test_a_choice_in_the_wrong_case_and_an_expression_as_a_rate_are_rejected(tmp_path):
+    """'Fail' is not 'fail' (it used to behave as 'exclude'); '0.096 * 0 + 0.5' is text, not a rate."""
+    (tmp_path / "warehouse").mkdir()
+    variables = "{nqpf_unknown_geo_codes: 'Fail', china_capital_depreciation: '0.096 * 0 + 0.5'}"
+    run = run_dbt(tmp_path, "run", "--select", "dim_geographies", "--vars", variables)
+    assert run.returncode != 0
+    assert (
+        '  the dbt var nqpf_unknown_geo_codes is "Fail", which is not one of fail, exclude '
+        "(set it in dbt_project.yml or with --vars)\n"
+    ) in run.stdout
+    assert (
+        '  the dbt var china_capital_depreciation is "0.096 * 0 + 0.5", which is not a number from 0 to 1 '
+        "(set it in dbt_project.yml or with --vars)\n"
+    ) in run.stdout
+    assert "START sql table model marts.dim_geographies" not in run.stdout

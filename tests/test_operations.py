@@ -324,3 +324,31 @@ def test_a_rejected_file_is_kept_and_its_pull_recorded(tmp_path):
     assert (pull["status"], pull["detail"], pull["rows"]) == ("rejected", message, "")
     assert Path(pull["snapshot"]).read_bytes() == (mirror / "pwt" / "pwt1001.csv").read_bytes()
     assert not (tmp_path / "data" / "warehouse").exists()  # nothing landed
+
+
+def test_a_failed_suite_is_summarised_with_its_rows_and_chinese_stays_chinese():
+    from types import SimpleNamespace
+
+    from dagster import AssetKey
+
+    from orchestration.defs.automation.run_reports import check_failure
+
+    failed = [
+        {
+            "expectation": "expect_column_values_to_be_in_set",
+            "column": "published_unit",
+            "observed": {"unexpected_count": 1, "unexpected_percent": 0.01},
+            "expected": {"value_set": ["亿元", "万元"]},
+            "rows": [{"region_label": "北京", "year": 2023, "source_file": "RDIntense_raw.csv", "source_line": 900}],
+        }
+    ]
+    evaluation = SimpleNamespace(
+        asset_key=AssetKey("china_techme_raw"),
+        check_name="gx_china_techme",
+        metadata={"failed_expectations": SimpleNamespace(value=failed)},
+    )
+    assert check_failure(evaluation) == (
+        "check china_techme_raw / gx_china_techme failed: expect_column_values_to_be_in_set on column published_unit: "
+        'observed {"unexpected_count": 1, "unexpected_percent": 0.01}, expected {"value_set": ["亿元", "万元"]}; '
+        'rows: {"region_label": "北京", "year": 2023, "source_file": "RDIntense_raw.csv", "source_line": 900}'
+    )
