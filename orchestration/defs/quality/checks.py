@@ -77,7 +77,7 @@ def run_results(paths: DataPaths, run_id: str) -> list[dict]:
 
 def write_quality_page(paths: DataPaths, run_id: str) -> Path:
     """The run's data-quality page so far (every suite validated yet), beside its results."""
-    from ...lib.report import build_quality_page  # loads with the run, not the code location
+    from ...lib.report.quality import build_quality_page  # loads with the run, not the code location
 
     return build_quality_page(run_results(paths, run_id), results_dir(paths, run_id))
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from .geometry import WORLD_GEOMETRY_CREDIT
 from .publication import Publication
+from .templates import environment
 from .vega import BUNDLE_FILE_NAME, EMBED_OPTIONS, ChartSpec, library_versions
-
-TEMPLATES_DIR = Path(__file__).with_name("templates")
 
 
 @dataclass
@@ -42,25 +37,6 @@ class Page:
     @property
     def charts(self) -> list[ChartSpec]:
         return [chart for section in self.context.get("sections", []) for chart in section.charts]
-
-
-def format_number(value: Any, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{digits}f}"
-
-
-@cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True),
-        undefined=jinja2.StrictUndefined,  # a misspelt field fails the build instead of leaving a blank
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["number"] = format_number
-    return env
 
 
 def publication_facts(publication: Publication) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .pages import environment
+from .templates import environment
 
 FILE_AND_LINE = ("_file", "_line")
 
