@@ -37,3 +37,30 @@ def test_identical_versions_are_unchanged_and_new_tables_are_all_added(tmp_path)
     (same, added) = diff_versions(tmp_path / "old", tmp_path / "new", {"t": ["code"], "u": ["code"]})
     assert same.unchanged and same.rows_after == 2
     assert (added.table, added.rows_before, added.added) == ("u", 0, 2)
+
+
+def test_rank_moves_and_the_revised_cells_file(tmp_path):
+    old = pd.DataFrame(
+        {"code": ["A", "B", "C"], "score": [0.9, 0.5, 0.1], "rank_in_year": [1, 8, 20], "mean_rank": [1.0, 8.0, 20.0]}
+    )
+    new = pd.DataFrame(
+        {"code": ["A", "B", "C"], "score": [0.9, 0.7, 0.1], "rank_in_year": [1, 2, 21], "mean_rank": [1.0, 2.0, 21.0]}
+    )
+    write(tmp_path / "old", "t", old)
+    write(tmp_path / "new", "t", new)
+    revisions = tmp_path / "changes" / "t.parquet"
+    diff = diff_table(
+        "t", tmp_path / "old/parquet/t.parquet", tmp_path / "new/parquet/t.parquet", ["code"], revisions_file=revisions
+    )
+    # B moved 6 places (more than 5), C one; mean_rank is not a whole-number rank
+    assert diff.rank_moves == 1
+    assert diff.largest_rank_moves == [{"code": "B", "column_name": "rank_in_year", "old_rank": 8, "new_rank": 2}]
+    assert diff.revised_by_column == {"mean_rank": 2, "rank_in_year": 2, "score": 1}
+    cells = pd.read_parquet(revisions).sort_values(["code", "column_name"])
+    assert cells[["code", "column_name", "old_value", "new_value"]].values.tolist() == [
+        ["B", "mean_rank", 8.0, 2.0],
+        ["B", "rank_in_year", 8.0, 2.0],
+        ["B", "score", 0.5, 0.7],
+        ["C", "mean_rank", 20.0, 21.0],
+        ["C", "rank_in_year", 20.0, 21.0],
+    ]

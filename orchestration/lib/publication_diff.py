@@ -17,7 +17,7 @@ import duckdb
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 LARGEST = 5
-RANK_MOVE = 5  # an index unit is listed when one of its ranks moved by more than this many places
+RANK_MOVE = 5  # a unit is listed when one of its whole-number ranks moved by more than this many places
 RANK_MOVES_LISTED = 20
 
 
@@ -108,7 +108,8 @@ def diff_table(
                 f"nullif(greatest(abs(old_value), abs(new_value)), 0) desc nulls last, {row_key}, column_name limit {LARGEST}"
             )
         )
-        ranks = [c for c in numeric if c.endswith("rank") and "INT" in types_before[c].upper()]
+        # whole-number rank columns (nqpf_rank, topsis_rank, rank_in_year), not mean percentile ranks
+        ranks = sorted(c for c in numeric if "rank" in c and "INT" in types_before[c].upper())
         if ranks:
             moved = f"from revisions where column_name in ({', '.join(repr(c) for c in ranks)}) and abs(new_value - old_value) > {RANK_MOVE}"
             diff.rank_moves = con.execute(f"select count(*) {moved}").fetchone()[0]
