@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from .warehouse import as_records
+
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 LARGEST = 5
@@ -51,11 +53,6 @@ def _quote(name: str) -> str:
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
-
-
-def _records(cursor) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def diff_table(
@@ -101,7 +98,7 @@ def diff_table(
             return diff
         row_key = ", ".join(_quote(k) for k in key)
         diff.revised = con.execute(f"select count(*) from (select distinct {row_key} from revisions)").fetchone()[0]
-        diff.largest_revisions = _records(
+        diff.largest_revisions = as_records(
             con.execute(
                 f"select {row_key}, column_name, old_value, new_value from revisions where old_value is not null "
                 "and new_value is not null order by abs(new_value - old_value) / "
@@ -113,7 +110,7 @@ def diff_table(
         if ranks:
             moved = f"from revisions where column_name in ({', '.join(repr(c) for c in ranks)}) and abs(new_value - old_value) > {RANK_MOVE}"
             diff.rank_moves = con.execute(f"select count(*) {moved}").fetchone()[0]
-            diff.largest_rank_moves = _records(
+            diff.largest_rank_moves = as_records(
                 con.execute(
                     f"select {row_key}, column_name, old_value::integer as old_rank, new_value::integer as new_rank {moved} "
                     f"order by abs(new_value - old_value) desc, {row_key}, column_name limit {RANK_MOVES_LISTED}"

@@ -66,6 +66,12 @@ def load_raw_tables(
             raise
 
 
+def as_records(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rows of an executed query as dicts keyed by column name."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def loaded_snapshots(con: duckdb.DuckDBPyConnection, source: str) -> list[dict]:
     """The snapshots a source's raw tables hold now (none before its first load), on an open connection."""
     known = con.execute(
@@ -74,9 +80,7 @@ def loaded_snapshots(con: duckdb.DuckDBPyConnection, source: str) -> list[dict]:
     ).fetchone()[0]
     if not known:
         return []
-    cursor = con.execute(f"select * from {SNAPSHOTS_TABLE} where source = ?", [source])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return as_records(con.execute(f"select * from {SNAPSHOTS_TABLE} where source = ?", [source]))
 
 
 def read_relation(warehouse: Path, relation: str) -> pd.DataFrame:

@@ -127,7 +127,7 @@ def browser(playwright_driver, chromium):
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir(report_copy) -> Path:
+def screenshot_dir() -> Path:
     # kept under data/ of the project (not in git) for whoever looks after the run
     directory = Path(os.environ.get(SCREENSHOT_ENV) or Path(__file__).resolve().parents[2] / "data" / "screenshots")
     directory.mkdir(parents=True, exist_ok=True)

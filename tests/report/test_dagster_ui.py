@@ -106,37 +106,30 @@ def assert_screenshot(shot: Path) -> None:
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def ui_screenshots() -> Path:
-    directory = Path(os.environ.get("NQPF_SCREENSHOT_DIR") or PROJECT / "data" / "screenshots")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def test_the_asset_graph_shows_every_group(ui_browser, dagster_ui, ui_screenshots):
+def test_the_asset_graph_shows_every_group(ui_browser, dagster_ui, screenshot_dir):
     page, seen = open_ui_page(ui_browser, f"{dagster_ui}/asset-groups", "Global asset lineage")
     try:
         for group in GROUPS:
             page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
-        page.screenshot(path=str(ui_screenshots / "ui-asset-graph.png"))
+        page.screenshot(path=str(screenshot_dir / "ui-asset-graph.png"))
         assert_clean(page, seen, dagster_ui, "asset graph")
     finally:
         page.context.close()
-    assert_screenshot(ui_screenshots / "ui-asset-graph.png")
+    assert_screenshot(screenshot_dir / "ui-asset-graph.png")
 
 
-def test_an_asset_page_and_its_checks(ui_browser, dagster_ui, ui_screenshots):
+def test_an_asset_page_and_its_checks(ui_browser, dagster_ui, screenshot_dir):
     page, seen = open_ui_page(ui_browser, f"{dagster_ui}/assets/pwt_raw", "pwt_raw")
     try:
         page.get_by_text("Penn World Table", exact=False).first.wait_for(timeout=30_000)  # its description
-        page.screenshot(path=str(ui_screenshots / "ui-asset-pwt_raw.png"))
+        page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw.png"))
         assert_clean(page, seen, dagster_ui, "asset page")
         page.goto(f"{dagster_ui}/assets/pwt_raw?view=checks")
         page.get_by_text("gx_pwt_raw", exact=True).first.wait_for(timeout=30_000)
         page.get_by_text("This is a blocking asset check.", exact=True).first.wait_for(timeout=30_000)
-        page.screenshot(path=str(ui_screenshots / "ui-asset-pwt_raw-checks.png"))
+        page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw-checks.png"))
         assert_clean(page, seen, dagster_ui, "checks tab")
     finally:
         page.context.close()
     for name in ("ui-asset-pwt_raw.png", "ui-asset-pwt_raw-checks.png"):
-        assert_screenshot(ui_screenshots / name)
+        assert_screenshot(screenshot_dir / name)

@@ -4,7 +4,6 @@ written by the publication asset, named in the manifest, every page drawn offlin
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -28,13 +27,6 @@ def published(refreshed, tmp_path_factory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def published_screenshots() -> Path:
-    directory = Path(os.environ.get("NQPF_SCREENSHOT_DIR") or PROJECT / "data" / "screenshots")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
 def test_the_publication_names_its_report_and_quality_page(refreshed):
     manifest = json.loads((refreshed.latest / "manifest.json").read_text())
     assert manifest["pages"] == {"report": "report/index.html", "quality": "quality/index.html"}
@@ -53,15 +45,15 @@ def test_the_quality_page_lists_every_suite_of_the_run(refreshed):
     assert refreshed.result.run_id in text
 
 
-def test_every_published_page_renders_offline(browser, published, published_screenshots):
+def test_every_published_page_renders_offline(browser, published, screenshot_dir):
     pages = sorted((published / "report").glob("*.html"))
     for path in pages:
-        check_page(browser, path, published_screenshots, set(chart_specs(path)), prefix="published")
+        check_page(browser, path, screenshot_dir, set(chart_specs(path)), prefix="published")
     watched = offline_page(browser)
     try:
         watched.open(published / "quality" / "index.html")
         assert watched.page.locator("#summary tbody tr").count() == len(load_suites(EXPECTATIONS_DIR))
-        watched.page.screenshot(path=str(published_screenshots / "published-quality.png"), full_page=True)
+        watched.page.screenshot(path=str(screenshot_dir / "published-quality.png"), full_page=True)
         watched.assert_offline_and_clean("quality/index.html")
     finally:
         watched.page.context.close()

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from ...lib.inputs import current_inputs, mark_published
 from ...lib.publishing import PublishedTable, git_commit, new_version_id, publish
-from ...lib.warehouse import SNAPSHOTS_TABLE, connect
+from ...lib.warehouse import SNAPSHOTS_TABLE, as_records, connect
 from ..ingest.inputs import OUTCOME_TAG, VERSION_TAG
 from ..quality.checks import run_results
 from ..quality.gate_status import check_statuses, gate_problems
@@ -52,8 +52,7 @@ def published_tables() -> list[PublishedTable]:
 
 
 def records(con, query: str, parameters: list | None = None) -> list[dict[str, Any]]:
-    rows = con.execute(query, parameters or []).fetchall()
-    return [dict(zip([d[0] for d in con.description], row, strict=True)) for row in rows]
+    return as_records(con.execute(query, parameters or []))
 
 
 def indicator_systems(con) -> dict[str, Any]:
