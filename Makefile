@@ -2,14 +2,15 @@
 #   make run    the main job: environment, dbt manifest, every asset and check, publish
 #   make test   every test
 # Also: make test-fast (unit and dbt-free tests), make lint (ruff, sqlfluff), make ui (Dagster UI,
-# `dg dev`, on 127.0.0.1:3000), make bench (stage timings of a warm refresh), make lock.
+# `dg dev`, on 127.0.0.1:3000), make bench (stage timings of a warm refresh),
+# make bench-scale (the index marts at 1M-30M observations against a pandas peer), make lock.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: run test test-fast lint ui bench lock clean
+.PHONY: run test test-fast lint ui bench bench-scale lock clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,10 @@ ui: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m orchestration.tools.benchmark
+
+# A synthetic system of 1M, 10M and 30M observations through the index marts, beside a pandas peer.
+bench-scale: $(VENV)/.installed
+	$(BIN)/python -m orchestration.tools.bench_scale
 
 # Re-resolve every dependency from pyproject.toml into requirements.lock.
 lock:

@@ -13,7 +13,7 @@ with index as (
         nqpf.instruments_score,
         nqpf.subjects_score
     from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
         on nqpf.geo_code = geographies.geo_code and systems.geography = geographies.geography
 

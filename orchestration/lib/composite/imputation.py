@@ -9,6 +9,7 @@ and a unit without a group, fall back to all units, so a value is imputed wherev
 """
 
 import numpy as np
+import pandas as pd
 
 METHODS = ("none", "indicator_mean", "group_mean", "group_median")
 
@@ -27,14 +28,12 @@ def impute_columns(x: np.ndarray, method: str, groups: np.ndarray | None = None)
         raise ValueError(f"imputation {method!r} needs the units' groups")
     statistic = np.nanmean if method == "group_mean" else np.nanmedian
     overall = _column_statistic(x, statistic)
-    out = np.where(missing, overall, x)  # a unit without a group takes every unit's statistic
-    no_group = _is_missing_group(groups)
-    for group in np.unique(groups[~no_group]):
-        members = groups == group
-        fill = _column_statistic(x[members], statistic)
-        fill = np.where(np.isnan(fill), overall, fill)  # so does a group without a value
-        out[members] = np.where(missing[members], fill, x[members])
-    return out
+    # every group's statistic at once (a unit without a group gets none); where there is none, or
+    # the group has no value of the indicator, every unit's statistic
+    by_group = pd.DataFrame(x).groupby(pd.Series(groups, dtype=object), dropna=True, sort=False)
+    fill = by_group.transform("mean" if method == "group_mean" else "median").to_numpy()
+    fill = np.where(np.isnan(fill), overall, fill)
+    return np.where(missing, fill, x)
 
 
 def _column_statistic(x: np.ndarray, statistic) -> np.ndarray:
@@ -44,7 +43,3 @@ def _column_statistic(x: np.ndarray, statistic) -> np.ndarray:
     if has.any():
         result[has] = statistic(x[:, has], axis=0)
     return result
-
-
-def _is_missing_group(groups: np.ndarray) -> np.ndarray:
-    return np.array([g is None or (isinstance(g, float) and np.isnan(g)) for g in groups], dtype=bool)

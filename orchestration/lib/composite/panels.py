@@ -1,22 +1,23 @@
 """From the dbt relations to ``system.Panel`` objects and back to long tables.
 
-The dbt Python models (``models/intermediate/nqpf/int_nqpf__07...13``) read the same two
+The dbt Python models (``models/intermediate/nqpf/int_nqpf__07...11``) read the same two
 relations: the engine input (one row per system, indicator and index unit-year, with the value
 after gap filling) and the systems seed (each system's nominal choices and Monte Carlo
 settings). This module turns them into one ``Panel`` and one ``Settings`` per system, so every
-model starts from the same arrays, and each model returns a long DataFrame.
+model starts from the same arrays, and each model returns a long table (Arrow for the tables
+with a row per cell or unit-year, which dbt-duckdb loads without a copy through pandas).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .system import Alternatives, Choices, Panel
 from .treatment import TreatmentRule
-
-ROW_KEY = ["geo_code", "year"]
 
 
 @dataclass(frozen=True)
@@ -54,47 +55,87 @@ def settings_of(system: Mapping) -> Settings:
     )
 
 
-def panels(engine_input: pd.DataFrame, systems: pd.DataFrame) -> dict[str, tuple[Panel, Settings]]:
-    """Per system: its panel (index unit-years x indicators in use) and its settings."""
+def panels(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> dict[str, tuple[Panel, Settings]]:
+    """Per system: its panel (index unit-years x indicators in use) and its settings.
+
+    Reads the relation column by column into NumPy (no long pandas table, no pivot): the values
+    go into the matrix at the positions the model gives them (``panel_row``, ``panel_column``),
+    which keeps a system of tens of millions of cells to a few seconds and one copy in memory."""
     out = {}
     by_system = systems.set_index("system_id")
-    for system_id, rows in engine_input.groupby("system_id", sort=True):
+    system_ids = sorted(row[0] for row in engine_input.select("system_id").distinct().fetchall())
+    for system_id in system_ids:
+        rows = engine_input.filter(duckdb.ColumnExpression("system_id") == duckdb.ConstantExpression(system_id))
+        units = rows.filter("panel_column = 0").order("panel_row").select("geo_code, year, unit_group").fetchnumpy()
+        meta = rows.filter("panel_row = 0").order("panel_column").select("indicator_id, element, direction").fetchnumpy()
+        cells = rows.select("panel_row, panel_column, coalesce(value, 'NaN'::double) as value").fetchnumpy()
+        values = np.full((units["year"].size, meta["indicator_id"].size), np.nan)
+        values[cells["panel_row"], cells["panel_column"]] = cells["value"]
         system = by_system.loc[system_id]
-        indicators = sorted(rows["indicator_id"].unique())
-        wide = rows.pivot(index=ROW_KEY, columns="indicator_id", values="value").reindex(columns=indicators)
-        keys = wide.index.to_frame(index=False)
-        meta = rows.drop_duplicates("indicator_id").set_index("indicator_id").loc[indicators]
-        groups = rows.drop_duplicates(ROW_KEY).set_index(ROW_KEY)["unit_group"].reindex(wide.index)
         panel = Panel(
-            geo=keys["geo_code"].to_numpy(),
-            year=keys["year"].to_numpy(),
-            group=groups.to_numpy(dtype=object),
-            indicators=indicators,
-            elements=meta["element"].to_numpy(),
-            directions=np.where(meta["direction"].to_numpy() == "-", -1.0, 1.0),
-            values=wide.to_numpy(dtype=float),
+            geo=_strings(units["geo_code"]),
+            year=np.asarray(units["year"]),
+            group=_strings(units["unit_group"]),
+            indicators=list(_strings(meta["indicator_id"])),
+            elements=_strings(meta["element"]),
+            directions=np.where(_strings(meta["direction"]) == "-", -1.0, 1.0),
+            values=values,
             shift=float(system["normalisation_shift"]),
         )
         out[system_id] = (panel, settings_of({**system.to_dict(), "system_id": system_id}))
     return out
 
 
-def cells(system_id: str, panel: Panel, **matrices: np.ndarray) -> pd.DataFrame:
-    """Rows x indicators matrices as one long table keyed by system, indicator, unit and year."""
+def _strings(column) -> np.ndarray:
+    """A fetched text column as an object array, a missing value as None."""
+    if np.ma.isMaskedArray(column):
+        return np.where(column.mask, None, column.data).astype(object)
+    return np.asarray(column, dtype=object)
+
+
+def cells(system_id: str, panel: Panel, **matrices: np.ndarray | pa.Array) -> pa.Table:
+    """Rows x indicators matrices as one long Arrow table keyed by system, indicator, unit and year.
+
+    Keys are dictionary-encoded (codes into the labels), so no string is made per cell."""
     n_rows, n_ind = panel.values.shape
-    frame = pd.DataFrame(
-        {
-            "system_id": system_id,
-            "indicator_id": np.tile(np.array(panel.indicators, dtype=object), n_rows),
-            "geo_code": np.repeat(panel.geo, n_ind),
-            "year": np.repeat(panel.year, n_ind).astype("int32"),
-        }
-    )
-    for name, matrix in matrices.items():
-        frame[name] = np.asarray(matrix).reshape(-1)
-    return frame
+    columns = {
+        "system_id": _labels(np.array([system_id], dtype=object), np.zeros(n_rows * n_ind, dtype=np.int32)),
+        "indicator_id": _labels(np.array(panel.indicators, dtype=object), np.tile(np.arange(n_ind, dtype=np.int32), n_rows)),
+        "geo_code": _labels(panel.geo, np.repeat(np.arange(n_rows, dtype=np.int32), n_ind)),
+        "year": pa.array(np.repeat(panel.year, n_ind).astype("int32")),
+    }
+    columns.update({name: _column(matrix, flatten=True) for name, matrix in matrices.items()})
+    return pa.table(columns)
 
 
-def unit_years(system_id: str, panel: Panel, **columns: np.ndarray) -> pd.DataFrame:
-    """Per-row arrays as a table keyed by system, unit and year."""
-    return pd.DataFrame({"system_id": system_id, "geo_code": panel.geo, "year": panel.year.astype("int32"), **columns})
+def unit_years(system_id: str, panel: Panel, **columns: np.ndarray | pa.Array) -> pa.Table:
+    """Per-row arrays as an Arrow table keyed by system, unit and year."""
+    n_rows = panel.geo.size
+    keys = {
+        "system_id": _labels(np.array([system_id], dtype=object), np.zeros(n_rows, dtype=np.int32)),
+        "geo_code": _labels(panel.geo, np.arange(n_rows, dtype=np.int32)),
+        "year": pa.array(panel.year.astype("int32")),
+    }
+    return pa.table(keys | {name: _column(values) for name, values in columns.items()})
+
+
+def labelled(labels: tuple[str, ...], codes: np.ndarray) -> pa.Array:
+    """``labels[codes]`` (any shape, flattened) as an Arrow text column."""
+    return _labels(np.array(labels, dtype=object), np.asarray(codes, dtype=np.int32).reshape(-1))
+
+
+def _labels(labels: np.ndarray, codes: np.ndarray) -> pa.Array:
+    # dictionary-encoded: DuckDB reads it as VARCHAR without a string per cell being made in between
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(labels, pa.string()))
+
+
+def _column(values: np.ndarray | pa.Array, flatten: bool = False) -> pa.Array:
+    """A NumPy column as Arrow; NaN becomes null, as it did through pandas (SQL counts and tests nulls)."""
+    if isinstance(values, pa.Array):
+        return values
+    values = np.asarray(values)
+    if flatten:
+        values = values.reshape(-1)
+    if values.dtype.kind == "f":
+        return pa.array(values, mask=np.isnan(values))
+    return pa.array(values)

@@ -10,27 +10,29 @@ import numpy as np
 
 def skew(x: np.ndarray) -> float:
     """Adjusted Fisher-Pearson skewness of the non-missing values; NaN with fewer than three."""
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n < 3:
-        return np.nan
-    d = x - x.mean()
-    ss = np.sum(d**2)
-    if ss == 0:
-        return np.nan
-    g = np.sqrt(n) * np.sum(d**3) / ss**1.5
-    return float(g * np.sqrt(n * (n - 1)) / (n - 2))
+    return shape(x)[0]
 
 
 def kurt(x: np.ndarray) -> float:
     """Excess kurtosis, bias-corrected, of the non-missing values; NaN with fewer than four."""
+    return shape(x)[1]
+
+
+def shape(x: np.ndarray) -> tuple[float, float]:
+    """(skewness, excess kurtosis) from one pass of centred moments; dot products, not powers, since
+    the treatment evaluates them at every winsorising step of every indicator."""
     x = x[~np.isnan(x)]
     n = x.size
-    if n < 4:
-        return np.nan
+    if n < 3:
+        return np.nan, np.nan
     d = x - x.mean()
-    ss = np.sum(d**2)
+    ss = float(d @ d)
     if ss == 0:
-        return np.nan
-    r = n * np.sum(d**4) / ss**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+        return np.nan, np.nan
+    d2 = d * d
+    g = np.sqrt(n) * float(d2 @ d) / ss**1.5
+    skewness = float(g * np.sqrt(n * (n - 1)) / (n - 2))
+    if n < 4:
+        return skewness, np.nan
+    r = n * float(d2 @ d2) / ss**2
+    return skewness, float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))

@@ -1,15 +1,21 @@
 """The tables the NQPF dbt Python models return, one function per model, for every system at once.
 
-Each takes the engine input and the systems seed as DataFrames (see ``panels``) and returns a
-long DataFrame whose columns the model's schema documents. The nominal result is recomputed by
-each (it takes milliseconds); only ``uncertainty`` runs the Monte Carlo.
+Each takes the engine input as a DuckDB relation and the systems seed as a DataFrame (see
+``panels``) and returns a table whose columns the model's schema documents: an Arrow table where
+there is a row per cell or unit-year, a DataFrame for the small per-indicator tables. The nominal
+result is recomputed by each model (a second or two at tens of millions of cells); only
+``unit_year_results`` runs the Monte Carlo, and not at all for a system with ``uncertainty_runs`` 0.
 """
 
+import hashlib
+
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import audit, weighting
-from .panels import cells, panels, unit_years
+from .panels import cells, labelled, panels, unit_years
 from .statistics import kurt, skew
 from .system import FACTORS, Result, evaluate, one_at_a_time, prepare
 from .system import analyse as analyse_uncertainty
@@ -20,22 +26,43 @@ ELEMENT_COLUMNS = {
     "instruments_of_labor": "instruments_score",
     "subjects_of_labor": "subjects_score",
 }
+TREATMENT_LABELS = ("none", "winsorised_high", "winsorised_low", "logged")
 
 
-def _nominal(engine_input: pd.DataFrame, systems: pd.DataFrame, every_weighting: bool = False):
+# The composite models run one after another in one dbt process and read the same engine input:
+# each system's nominal result is computed once for its content (values and settings) and kept
+# for the next model, which at tens of millions of cells saves two full evaluations.
+_evaluated: dict[str, tuple[str, Result]] = {}
+
+
+def _nominal(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame):
     for system_id, (panel, settings) in panels(engine_input, systems).items():
-        yield system_id, panel, settings, evaluate(panel, settings.nominal, every_weighting)
+        key = _content_key(panel, settings)
+        cached = _evaluated.get(system_id)
+        if cached is None or cached[0] != key:
+            _evaluated[system_id] = (key, evaluate(panel, settings.nominal, every_weighting=True))
+        yield system_id, panel, settings, _evaluated[system_id][1]
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+def _content_key(panel, settings) -> str:
+    digest = hashlib.blake2b(repr(settings).encode(), digest_size=16)
+    digest.update(repr((panel.indicators, panel.elements.tolist(), panel.directions.tolist(), panel.shift)).encode())
+    for array in (panel.values, panel.year):
+        digest.update(np.ascontiguousarray(array).view(np.uint8))
+    for labels in (panel.geo, panel.group):
+        digest.update("\x1f".join(map(str, labels)).encode())
+    return digest.hexdigest()
 
 
-def values(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
+def _concat(frames: list[pa.Table], columns: list[str]) -> pa.Table | pd.DataFrame:
+    return pa.concat_tables(frames) if frames else pd.DataFrame(columns=columns)
+
+
+def values(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per system, indicator and index unit-year: the value, treated, imputed, normalised."""
     frames = []
     for system_id, panel, _, result in _nominal(engine_input, systems):
-        treatment = np.column_stack([_value_labels(t) for t in result.treatments])
+        treatment = labelled(TREATMENT_LABELS, np.column_stack([_value_labels(t) for t in result.treatments]))
         frames.append(
             cells(
                 system_id,
@@ -52,39 +79,37 @@ def values(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
 
 
 def _value_labels(record) -> np.ndarray:
-    """What treatment did to each value: ``none``, ``winsorised_high``, ``winsorised_low`` or ``logged``."""
+    """What treatment did to each value, as a code into ``TREATMENT_LABELS``."""
     if record.log_transformed:
-        return np.where(np.isnan(record.values), "none", "logged").astype(object)
-    names = {"": "none", "winhi": "winsorised_high", "winlo": "winsorised_low"}
-    return np.array([names[p] for p in record.points], dtype=object)
+        return np.where(np.isnan(record.values), 0, 3).astype(np.int8)
+    return np.select([record.points == "winhi", record.points == "winlo"], [1, 2], 0).astype(np.int8)
 
 
-def treatment(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    """Per system and indicator: skewness and kurtosis before and after, what was done, which points moved."""
+def _treatment_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
+    """Per indicator: skewness and kurtosis before and after, what was done, which points moved."""
     rows = []
-    for system_id, panel, settings, result in _nominal(engine_input, systems):
-        for j, indicator in enumerate(panel.indicators):
-            record = result.treatments[j]
-            after = record.values
-            rows.append(
-                {
-                    "system_id": system_id,
-                    "indicator_id": indicator,
-                    "treatment_rule": "none" if settings.nominal.treatment is None else "coinr_default",
-                    "method": record.method,
-                    "n_observed": int(np.sum(~np.isnan(panel.values[:, j]))),  # before imputation
-                    "skew_before": record.skew_before,
-                    "kurt_before": record.kurt_before,
-                    "passed_before": record.passed_before,
-                    "points_winsorised": int(record.winsorised) if record.method == "winsorise" else 0,
-                    "skew_after": skew(after),
-                    "kurt_after": kurt(after),
-                    "log_transformed": record.log_transformed,
-                    "winsorised_high": _points(panel, j, record, "winhi"),
-                    "winsorised_low": _points(panel, j, record, "winlo"),
-                }
-            )
-    return pd.DataFrame(rows)
+    for j, indicator in enumerate(panel.indicators):
+        record = result.treatments[j]
+        after = record.values
+        rows.append(
+            {
+                "system_id": system_id,
+                "indicator_id": indicator,
+                "treatment_rule": "none" if settings.nominal.treatment is None else "coinr_default",
+                "method": record.method,
+                "n_observed": int(np.sum(~np.isnan(panel.values[:, j]))),  # before imputation
+                "skew_before": record.skew_before,
+                "kurt_before": record.kurt_before,
+                "passed_before": record.passed_before,
+                "points_winsorised": int(record.winsorised) if record.method == "winsorise" else 0,
+                "skew_after": skew(after),
+                "kurt_after": kurt(after),
+                "log_transformed": record.log_transformed,
+                "winsorised_high": _points(panel, j, record, "winhi"),
+                "winsorised_low": _points(panel, j, record, "winlo"),
+            }
+        )
+    return rows
 
 
 def _points(panel, j: int, record, label: str) -> str:
@@ -96,57 +121,46 @@ def _points(panel, j: int, record, label: str) -> str:
     return "; ".join(f"{panel.geo[r]} {panel.year[r]}: {panel.values[r, j]:.6g} -> {record.values[r]:.6g}" for r in rows)
 
 
-def weights(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    """Per system and indicator: the nominal weights, every method's weight over the system, entropy, and
-    the effective importance (correlation ratio of the nominal index on the indicator)."""
+def _weight_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
+    """Per indicator: the nominal weights, every method's weight over the system, entropy, and the
+    effective importance (correlation ratio of the nominal index on the indicator)."""
     rows = []
-    for system_id, panel, settings, result in _nominal(engine_input, systems, every_weighting=True):
-        importance = np.array(
-            [audit.correlation_ratio(result.normalised[:, j], result.index) for j in range(len(panel.indicators))]
+    importance = np.array([audit.correlation_ratio(result.normalised[:, j], result.index) for j in range(len(panel.indicators))])
+    share = importance / np.nansum(importance)
+    divergence = 1 - result.entropy
+    for j, indicator in enumerate(panel.indicators):
+        rows.append(
+            {
+                "system_id": system_id,
+                "indicator_id": indicator,
+                "weighting": settings.nominal.weighting,
+                "n_values": int(np.sum(~np.isnan(result.prepared[:, j]))),
+                "entropy": result.entropy[j],
+                "divergence": divergence[j],
+                "weight_in_element": result.weights_in_element[settings.nominal.weighting][j],
+                "weight_in_system": result.weights_in_system[settings.nominal.weighting][j],
+                **{f"{method}_weight": result.weights_in_system[method][j] for method in weighting.METHODS},
+                "correlation_ratio": importance[j],
+                "importance_share": share[j],
+            }
         )
-        share = importance / np.nansum(importance)
-        divergence = 1 - result.entropy
-        for j, indicator in enumerate(panel.indicators):
-            rows.append(
-                {
-                    "system_id": system_id,
-                    "indicator_id": indicator,
-                    "weighting": settings.nominal.weighting,
-                    "n_values": int(np.sum(~np.isnan(result.prepared[:, j]))),
-                    "entropy": result.entropy[j],
-                    "divergence": divergence[j],
-                    "weight_in_element": result.weights_in_element[settings.nominal.weighting][j],
-                    "weight_in_system": result.weights_in_system[settings.nominal.weighting][j],
-                    **{f"{method}_weight": result.weights_in_system[method][j] for method in weighting.METHODS},
-                    "correlation_ratio": importance[j],
-                    "importance_share": share[j],
-                }
-            )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def scores(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    """Per system and index unit-year: the nominal index, element scores, TOPSIS and data availability."""
-    frames = []
-    for system_id, panel, _, result in _nominal(engine_input, systems):
-        observed = ~np.isnan(panel.values)
-        frames.append(
-            unit_years(
-                system_id,
-                panel,
-                nqpf_index=result.index,
-                **{ELEMENT_COLUMNS[e]: result.element_scores[e] for e in panel.element_names},
-                topsis_closeness=result.topsis,
-                indicators_in_use=np.full(panel.geo.size, len(panel.indicators), dtype="int32"),
-                indicators_with_value=observed.sum(axis=1).astype("int32"),
-                indicators_imputed=result.imputed.sum(axis=1).astype("int32"),
-                indicators_available=(~np.isnan(result.prepared)).sum(axis=1).astype("int32"),
-            )
-        )
-    return _concat(frames, ["system_id", "geo_code", "year"])
+def _score_columns(panel, result: Result) -> dict[str, np.ndarray]:
+    observed = ~np.isnan(panel.values)
+    return {
+        "nqpf_index": result.index,
+        **{column: result.element_scores[e] for e, column in ELEMENT_COLUMNS.items()},  # one order for every system
+        "topsis_closeness": result.topsis,
+        "indicators_in_use": np.full(panel.geo.size, len(panel.indicators), dtype="int32"),
+        "indicators_with_value": observed.sum(axis=1).astype("int32"),
+        "indicators_imputed": result.imputed.sum(axis=1).astype("int32"),
+        "indicators_available": (~np.isnan(result.prepared)).sum(axis=1).astype("int32"),
+    }
 
 
-def variants(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
+def variants(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per system, unit-year and variant (the nominal choices, and each one changed alone): index and rank."""
     frames = []
     for system_id, (panel, settings) in panels(engine_input, systems).items():
@@ -160,8 +174,8 @@ def variants(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
                 unit_years(
                     system_id,
                     panel,
-                    variant=name,
-                    factor=factor if option else "nominal",
+                    variant=labelled((name,), np.zeros(panel.geo.size)),
+                    factor=labelled((factor if option else "nominal",), np.zeros(panel.geo.size)),
                     nqpf_index=result.index,
                     rank=result.ranks.astype("int32"),
                 )
@@ -169,33 +183,35 @@ def variants(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
     return _concat(frames, ["system_id", "geo_code", "year", "variant"])
 
 
-def uncertainty(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    """Per system and index unit-year: the nominal rank, the rank's distribution over the Monte Carlo
-    runs, and the share of its variance each choice explains (first-order and total indices)."""
-    frames = []
-    for system_id, (panel, settings) in panels(engine_input, systems).items():
-        nominal = evaluate(panel, settings.nominal, every_weighting=False)
-        analysis = analyse_uncertainty(panel, settings.alternatives, settings.runs, settings.seed)
-        stats = rank_statistics(analysis.ranks)
-        frames.append(
-            unit_years(
-                system_id,
-                panel,
-                nominal_rank=nominal.ranks.astype("int32"),
-                mean_rank=stats.mean,
-                median_rank=stats.median,
-                rank_p05=stats.p05,
-                rank_p95=stats.p95,
-                rank_variance=stats.variance,
-                runs=np.full(panel.geo.size, analysis.ranks.shape[1], dtype="int32"),
-                **{f"first_order_{f}": analysis.first_order[f] for f in FACTORS},
-                **{f"total_{f}": analysis.total[f] for f in FACTORS},
-            )
+def _uncertainty_columns(panel, settings, nominal: Result) -> dict[str, np.ndarray]:
+    """The rank statistics and sensitivity indices; all null (and ``runs`` 0) for a system with no Monte Carlo."""
+    rows = panel.geo.size
+    columns = {"nominal_rank": nominal.ranks.astype("int32")}
+    if settings.runs == 0:
+        nothing = np.full(rows, np.nan)
+        names = ["mean_rank", "median_rank", "rank_p05", "rank_p95", "rank_variance"]
+        names += [f"{kind}_{f}" for kind in ("first_order", "total") for f in FACTORS]
+        return (
+            columns
+            | dict.fromkeys(names[:5], nothing)
+            | {"runs": np.zeros(rows, dtype="int32")}
+            | dict.fromkeys(names[5:], nothing)
         )
-    return _concat(frames, ["system_id", "geo_code", "year"])
+    analysis = analyse_uncertainty(panel, settings.alternatives, settings.runs, settings.seed)
+    stats = rank_statistics(analysis.ranks)
+    return columns | {
+        "mean_rank": stats.mean,
+        "median_rank": stats.median,
+        "rank_p05": stats.p05,
+        "rank_p95": stats.p95,
+        "rank_variance": stats.variance,
+        "runs": np.full(rows, analysis.ranks.shape[1], dtype="int32"),
+        **{f"first_order_{f}": analysis.first_order[f] for f in FACTORS},
+        **{f"total_{f}": analysis.total[f] for f in FACTORS},
+    }
 
 
-def audit_table(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
+def audit_table(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pd.DataFrame:
     """Per system, element and indicator (and one row per element): correlations with the element score
     and the index, Cronbach's alpha and the first principal component's share of variance."""
     rows = []
@@ -237,15 +253,21 @@ def audit_table(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def indicators(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    """Per system and indicator: its treatment record beside its weights (one model, one read of the panel)."""
-    return treatment(engine_input, systems).merge(
-        weights(engine_input, systems), on=["system_id", "indicator_id"], validate="1:1"
-    )
+def indicators(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pd.DataFrame:
+    """Per system and indicator: its treatment record beside its weights (one nominal evaluation per system)."""
+    frames = []
+    for system_id, panel, settings, result in _nominal(engine_input, systems):
+        treated = pd.DataFrame(_treatment_rows(system_id, panel, settings, result))
+        weighted = pd.DataFrame(_weight_rows(system_id, panel, settings, result))
+        frames.append(treated.merge(weighted, on=["system_id", "indicator_id"], validate="1:1"))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["system_id", "indicator_id"])
 
 
-def unit_year_results(engine_input: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    """Per system and index unit-year: the nominal scores beside the rank's uncertainty and sensitivity."""
-    return scores(engine_input, systems).merge(
-        uncertainty(engine_input, systems), on=["system_id", "geo_code", "year"], validate="1:1"
-    )
+def unit_year_results(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """Per system and index unit-year: the nominal scores beside the rank's uncertainty and sensitivity
+    (one nominal evaluation per system serves both)."""
+    frames = []
+    for system_id, panel, settings, result in _nominal(engine_input, systems):
+        columns = _score_columns(panel, result) | _uncertainty_columns(panel, settings, result)
+        frames.append(unit_years(system_id, panel, **columns))
+    return _concat(frames, ["system_id", "geo_code", "year"])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .statistics import kurt, skew
+from .statistics import shape
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,10 @@ class Treatment:
 
 def passes(x: np.ndarray, rule: TreatmentRule) -> bool | None:
     """COINr's check_SkewKurt: passes if |skew| < threshold OR kurtosis < threshold, with R's NA logic."""
-    s, k = skew(x), kurt(x)
+    return _passes(*shape(x), rule)
+
+
+def _passes(s: float, k: float, rule: TreatmentRule) -> bool | None:
     skew_ok = None if np.isnan(s) else abs(s) < rule.skew_threshold
     kurt_ok = None if np.isnan(k) else k < rule.kurt_threshold
     if skew_ok or kurt_ok:
@@ -70,10 +73,10 @@ def winsorise(x: np.ndarray, rule: TreatmentRule) -> tuple[np.ndarray, int, np.n
     x = x.astype(float).copy()
     high = low = np.array([], dtype=int)
     moved = 0
-    passing = passes(x, rule)
+    side, peak = shape(x)
+    passing = _passes(side, peak, rule)
     while not passing and (rule.winmax is None or moved < rule.winmax):
         present = ~np.isnan(x)
-        side = skew(x)
         if np.isnan(side):
             raise Undecidable("the skewness of the partly winsorised values is undefined")
         if side >= 0:  # the side is chosen anew at each step, from the partly treated values
@@ -85,7 +88,8 @@ def winsorise(x: np.ndarray, rule: TreatmentRule) -> tuple[np.ndarray, int, np.n
         # a moved point now equals the next value, so the next step on that side takes it again:
         # the last step's positions on each side are the cumulative count
         moved = high.size + low.size
-        passing = passes(x, rule)
+        side, peak = shape(x)  # the side of the next step is chosen from these same values
+        passing = _passes(side, peak, rule)
         if passing is None:
             raise Undecidable("the skewness and kurtosis test of the partly winsorised values is undefined")
     labels = np.full(x.shape, "", dtype=object)
@@ -104,7 +108,8 @@ def log_ct(x: np.ndarray) -> np.ndarray:
 def untreated(x: np.ndarray, rule: TreatmentRule = TreatmentRule()) -> Treatment:
     """The record of an indicator left as it is: its statistics and whether it would pass."""
     x = np.asarray(x, dtype=float)
-    record = Treatment(values=x.copy(), skew_before=skew(x), kurt_before=kurt(x), passed_before=passes(x, rule))
+    s, k = shape(x)
+    record = Treatment(values=x.copy(), skew_before=s, kurt_before=k, passed_before=_passes(s, k, rule))
     record.points = np.full(x.shape, "", dtype=object)
     return record
 
@@ -120,8 +125,8 @@ def treat(x: np.ndarray, rule: TreatmentRule = TreatmentRule()) -> Treatment:
     except Undecidable:
         return record  # as COINr does when a step fails: the indicator is left as published
     record.winsorised, record.points = moved, labels
-    record.skew_after_winsorising, record.kurt_after_winsorising = skew(winsorised), kurt(winsorised)
-    record.passed_after_winsorising = passes(winsorised, rule)
+    record.skew_after_winsorising, record.kurt_after_winsorising = shape(winsorised)
+    record.passed_after_winsorising = _passes(record.skew_after_winsorising, record.kurt_after_winsorising, rule)
     if record.passed_after_winsorising is None:  # COINr then returns the untreated values, no point marked
         record.points = np.full(x.shape, "", dtype=object)
         return record
@@ -130,7 +135,7 @@ def treat(x: np.ndarray, rule: TreatmentRule = TreatmentRule()) -> Treatment:
         return record
     logged = log_ct(x)  # from the original values: the winsorised ones are discarded
     record.log_transformed = True
-    record.skew_after_log, record.kurt_after_log = skew(logged), kurt(logged)
-    record.passed_after_log = passes(logged, rule)
+    record.skew_after_log, record.kurt_after_log = shape(logged)
+    record.passed_after_log = _passes(record.skew_after_log, record.kurt_after_log, rule)
     record.values = logged
     return record

@@ -6,19 +6,19 @@
 
 with indicators as (
 
-    select * from {{ ref('nqpf_indicators') }}
+    select * from {{ ref('stg_nqpf__indicators') }}
 
 ),
 
 systems as (
 
-    select * from {{ ref('nqpf_systems') }}
+    select * from {{ ref('stg_nqpf__systems') }}
 
 ),
 
 transforms as (
 
-    select * from {{ ref('nqpf_transforms') }}
+    select * from {{ ref('stg_nqpf__transforms') }}
 
 ),
 

@@ -3,9 +3,9 @@
 -- series no source provides, a transform its geography does not define, or a system that
 -- does not exist.
 {%- set observations = ref('int_observations') -%}
-{%- set systems = ref('nqpf_systems') -%}
-{%- set indicators = ref('nqpf_indicators') -%}
-{%- set transforms = ref('nqpf_transforms') -%}
+{%- set systems = ref('stg_nqpf__systems') -%}
+{%- set indicators = ref('stg_nqpf__indicators') -%}
+{%- set transforms = ref('stg_nqpf__transforms') -%}
 
 {{ raise_if_rows(
     "select system_id, indicator_id || case when role = 'indicator' then '' else ' (' || role || ')' end,

@@ -54,6 +54,21 @@ published as (
 
 ),
 
+denominators as (
+
+    -- only the series some transform divides by, so the join never builds on every observation
+    select observations.*
+    from observations
+    where exists (
+        select 1 from indicators
+        where
+            indicators.operation = 'ratio'
+            and indicators.denominator_source = observations.source
+            and indicators.denominator_code = observations.indicator_code
+    )
+
+),
+
 with_denominator as (
 
     select
@@ -63,7 +78,7 @@ with_denominator as (
         denominators.value as denominator_value
     from published
     inner join indicators using (system_id, indicator_id)
-    left join observations as denominators
+    left join denominators
         on
             indicators.operation = 'ratio'
             and indicators.denominator_source = denominators.source

@@ -59,10 +59,10 @@ qualification as (
         count(*) = 3
         and bool_and(availability.indicators_with_value >= systems.min_share_per_element * availability.indicators_in_use - 1e-9)
         and sum(availability.indicators_with_value)
-        >= any_value(systems.min_data_share) * sum(availability.indicators_in_use) - 1e-9
+        >= {{ dbt.any_value("systems.min_data_share") }} * sum(availability.indicators_in_use) - 1e-9
             as qualifies
     from availability
-    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
     group by availability.system_id, availability.geo_code, availability.year
 
 ),
@@ -99,7 +99,7 @@ window_end as (
             )
         ) as window_end
     from qualifying_per_year as per_year
-    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
     inner join best_year as best using (system_id)
     group by per_year.system_id
 

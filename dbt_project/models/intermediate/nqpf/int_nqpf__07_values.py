@@ -3,4 +3,4 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from orchestration.lib.composite import tables
 
-    return tables.values(dbt.ref("int_nqpf__06_engine_input").df(), dbt.ref("nqpf_systems").df())
+    return tables.values(dbt.ref("int_nqpf__06_engine_input"), dbt.ref("stg_nqpf__systems").df())

@@ -6,4 +6,4 @@ def model(dbt, session):
     dbt.ref("int_nqpf__08_indicators")
     from orchestration.lib.composite import tables
 
-    return tables.unit_year_results(dbt.ref("int_nqpf__06_engine_input").df(), dbt.ref("nqpf_systems").df())
+    return tables.unit_year_results(dbt.ref("int_nqpf__06_engine_input"), dbt.ref("stg_nqpf__systems").df())

@@ -6,4 +6,4 @@ def model(dbt, session):
     dbt.ref("int_nqpf__09_unit_years")
     from orchestration.lib.composite import tables
 
-    return tables.variants(dbt.ref("int_nqpf__06_engine_input").df(), dbt.ref("nqpf_systems").df())
+    return tables.variants(dbt.ref("int_nqpf__06_engine_input"), dbt.ref("stg_nqpf__systems").df())

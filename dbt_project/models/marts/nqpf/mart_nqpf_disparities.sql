@@ -15,7 +15,7 @@ with index as (
         nqpf.instruments_score,
         nqpf.subjects_score
     from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
         on
             nqpf.geo_code = geographies.geo_code
@@ -69,8 +69,8 @@ regions as (
         with_region_mean.region,
         count(*) as n_j,
         avg(with_region_mean.y) as mu_j,
-        count(*) / any_value(overall.n) as p_j,
-        count(*) * avg(with_region_mean.y) / (any_value(overall.n) * any_value(overall.mu)) as s_j,
+        count(*) / {{ dbt.any_value("overall.n") }} as p_j,
+        count(*) * avg(with_region_mean.y) / ({{ dbt.any_value("overall.n") }} * {{ dbt.any_value("overall.mu") }}) as s_j,
         avg(with_region_mean.y / with_region_mean.region_mean * ln(with_region_mean.y / with_region_mean.region_mean)) as theil_j
     from with_region_mean
     inner join overall using (system_id, year, measure)

@@ -8,20 +8,34 @@ with scores as (
 
 ),
 
+fill_counts as (
+
+    -- how each unit-year's indicator values were obtained before imputation (observed or gap-filled)
+    select
+        system_id,
+        geo_code,
+        year,
+        count(*) as cells,
+        count(*) filter (where fill_method = 'observed') as observed,
+        count(*) filter (where fill_method in ('interpolated', 'extrapolated')) as filled
+    from {{ ref('int_nqpf__06_engine_input') }}
+    group by system_id, geo_code, year
+
+),
+
 availability as (
 
-    -- how each unit-year's indicator values were obtained (before imputation: observed or gap-filled)
+    -- the imputed and missing counts come per unit-year from the composite library: no cell-level join
     select
-        engine.system_id,
-        engine.geo_code,
-        engine.year,
-        count(*) filter (where engine.fill_method = 'observed') / count(*) as share_observed,
-        count(*) filter (where engine.fill_method in ('interpolated', 'extrapolated')) / count(*) as share_filled,
-        count(*) filter (where values.is_imputed) / count(*) as share_imputed,
-        count(*) filter (where values.prepared_value is null) / count(*) as share_missing
-    from {{ ref('int_nqpf__06_engine_input') }} as engine
-    inner join {{ ref('int_nqpf__07_values') }} as values using (system_id, indicator_id, geo_code, year)
-    group by engine.system_id, engine.geo_code, engine.year
+        fill_counts.system_id,
+        fill_counts.geo_code,
+        fill_counts.year,
+        fill_counts.observed / fill_counts.cells as share_observed,
+        fill_counts.filled / fill_counts.cells as share_filled,
+        scores.indicators_imputed / fill_counts.cells as share_imputed,
+        (fill_counts.cells - scores.indicators_available) / fill_counts.cells as share_missing
+    from fill_counts
+    inner join scores using (system_id, geo_code, year)
 
 ),
 
@@ -116,7 +130,7 @@ final as (
         ranked.share_imputed,
         ranked.share_missing
     from ranked
-    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
     inner join {{ ref('dim_geographies') }} as geographies
         on
             ranked.geo_code = geographies.geo_code

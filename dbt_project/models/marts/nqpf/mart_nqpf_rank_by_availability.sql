@@ -38,7 +38,7 @@ per_unit_year as (
 select
     system_id,
     cast(indicators_with_value as integer) as indicators_with_value,
-    cast(any_value(indicators_in_use) as integer) as indicators_in_use,
+    cast({{ dbt.any_value("indicators_in_use") }} as integer) as indicators_in_use,
     cast(count(*) as integer) as unit_years,
     avg(nominal_percentile) as mean_percentile_rank_nominal,
     avg(available_mean_percentile) as mean_percentile_rank_available_mean

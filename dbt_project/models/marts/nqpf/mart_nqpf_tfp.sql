@@ -9,7 +9,7 @@ with index as (
         nqpf.*,
         systems.geography
     from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
 
 ),
 

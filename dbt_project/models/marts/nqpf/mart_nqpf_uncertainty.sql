@@ -25,6 +25,6 @@ select
     uncertainty.total_normalisation,
     uncertainty.total_aggregation
 from {{ ref('int_nqpf__09_unit_years') }} as uncertainty
-inner join {{ ref('nqpf_systems') }} as systems using (system_id)
+inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
 inner join {{ ref('int_geographies') }} as geographies
     on uncertainty.geo_code = geographies.geo_code and systems.geography = geographies.geography

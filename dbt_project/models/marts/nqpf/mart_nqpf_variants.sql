@@ -34,6 +34,6 @@ inner join nominal
         variants.system_id = nominal.system_id
         and variants.geo_code = nominal.geo_code
         and variants.year = nominal.year
-inner join {{ ref('nqpf_systems') }} as systems on variants.system_id = systems.system_id
+inner join {{ ref('stg_nqpf__systems') }} as systems on variants.system_id = systems.system_id
 inner join {{ ref('int_geographies') }} as geographies
     on variants.geo_code = geographies.geo_code and systems.geography = geographies.geography
