@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from orchestration.lib.composite import aggregation, audit, imputation, normalisation, uncertainty, weighting
+from orchestration.lib.composite import aggregation, audit, imputation, normalisation, statistics, uncertainty, weighting
 from orchestration.lib.composite.system import Alternatives, Choices, DrawEvaluator, Panel, evaluate
 from orchestration.lib.composite.treatment import TreatmentRule
 
@@ -32,6 +32,18 @@ def test_a_group_without_values_falls_back_to_every_unit(data):
     data[:30, 0] = np.nan  # group a never has indicator 0
     ours = imputation.impute_columns(data, "group_median", groups)
     assert np.all(ours[:30, 0] == np.nanmedian(data[:, 0]))
+
+
+def test_skewness_and_kurtosis_equal_scipy_without_bias():
+    x = np.random.default_rng(3).lognormal(0, 1, 5_000)
+    x[::97] = np.nan  # missing values are left out
+    present = x[~np.isnan(x)]
+    skewness, kurtosis = statistics.shape(x)
+    assert skewness == pytest.approx(stats.skew(present, bias=False), rel=1e-12)
+    assert kurtosis == pytest.approx(stats.kurtosis(present, bias=False), rel=1e-12)
+    assert np.isnan(statistics.shape(np.array([1.0, 2.0, np.nan]))).all()  # fewer than three values
+    assert np.isnan(statistics.shape(np.array([1.0, 2.0, 3.0]))[1])  # kurtosis needs four
+    assert np.isnan(statistics.shape(np.full(5, 2.0))).all()  # no spread
 
 
 def test_zscore_and_rank_normalisation_equal_scipy(data):

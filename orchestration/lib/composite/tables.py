@@ -2,9 +2,10 @@
 
 Each takes the engine input as a DuckDB relation and the systems seed as a DataFrame (see
 ``panels``) and returns a table whose columns the model's schema documents: an Arrow table where
-there is a row per cell or unit-year, a DataFrame for the small per-indicator tables. The nominal
-result is recomputed by each model (a second or two at tens of millions of cells); only
-``unit_year_results`` runs the Monte Carlo, and not at all for a system with ``uncertainty_runs`` 0.
+there is a row per cell or unit-year, a DataFrame for the small per-indicator tables. A system's
+nominal result is computed once per dbt run and reused by the models after the first (see
+``_nominal``); only ``unit_year_results`` runs the Monte Carlo, and not at all for a system with
+``uncertainty_runs`` 0.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ import pyarrow as pa
 
 from . import audit, weighting
 from .panels import cells, labelled, panels, unit_years
-from .statistics import kurt, skew
+from .statistics import shape
 from .system import FACTORS, Result, evaluate, one_at_a_time, prepare
 from .system import analyse as analyse_uncertainty
 from .uncertainty import rank_statistics
@@ -90,7 +91,7 @@ def _treatment_rows(system_id: str, panel, settings, result: Result) -> list[dic
     rows = []
     for j, indicator in enumerate(panel.indicators):
         record = result.treatments[j]
-        after = record.values
+        skew_after, kurt_after = shape(record.values)
         rows.append(
             {
                 "system_id": system_id,
@@ -102,8 +103,8 @@ def _treatment_rows(system_id: str, panel, settings, result: Result) -> list[dic
                 "kurt_before": record.kurt_before,
                 "passed_before": record.passed_before,
                 "points_winsorised": int(record.winsorised) if record.method == "winsorise" else 0,
-                "skew_after": skew(after),
-                "kurt_after": kurt(after),
+                "skew_after": skew_after,
+                "kurt_after": kurt_after,
                 "log_transformed": record.log_transformed,
                 "winsorised_high": _points(panel, j, record, "winhi"),
                 "winsorised_low": _points(panel, j, record, "winlo"),
