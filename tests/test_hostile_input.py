@@ -369,12 +369,17 @@ def test_a_catalogue_entry_shaped_like_a_path_is_rejected(tmp_path):
     )
 
 
-@pytest.mark.dbt
-def test_dbt_vars_that_break_their_rules_stop_the_build_before_any_sql(tmp_path):
+def run_with_vars(tmp_path, variables: str):
+    """``dbt run`` of one model with ``--vars``, on an empty warehouse: only the var check can speak."""
     (tmp_path / "warehouse").mkdir()
-    variables = "{tfp_base_year: '2017; drop table raw.pwt', nqpf_unknown_geo_codes: \"fail' or '1'='1\"}"
     run = run_dbt(tmp_path, "run", "--select", "dim_geographies", "--vars", variables)
     assert run.returncode != 0
+    return run
+
+
+@pytest.mark.dbt
+def test_dbt_vars_that_break_their_rules_stop_the_build_before_any_sql(tmp_path):
+    run = run_with_vars(tmp_path, "{tfp_base_year: '2017; drop table raw.pwt', nqpf_unknown_geo_codes: \"fail' or '1'='1\"}")
     # every var that breaks its rule is named in one message, before any model runs
     assert (
         '  the dbt var tfp_base_year is "2017; drop table raw.pwt", which is not an integer from 1950 to 2100 '
@@ -385,12 +390,10 @@ def test_dbt_vars_that_break_their_rules_stop_the_build_before_any_sql(tmp_path)
     assert "1 of 1 START sql table model marts.dim_geographies" not in run.stdout
 
 
+@pytest.mark.dbt
 def test_a_choice_in_the_wrong_case_and_an_expression_as_a_rate_are_rejected(tmp_path):
     """'Fail' is not 'fail' (it used to behave as 'exclude'); '0.096 * 0 + 0.5' is text, not a rate."""
-    (tmp_path / "warehouse").mkdir()
-    variables = "{nqpf_unknown_geo_codes: 'Fail', china_capital_depreciation: '0.096 * 0 + 0.5'}"
-    run = run_dbt(tmp_path, "run", "--select", "dim_geographies", "--vars", variables)
-    assert run.returncode != 0
+    run = run_with_vars(tmp_path, "{nqpf_unknown_geo_codes: 'Fail', china_capital_depreciation: '0.096 * 0 + 0.5'}")
     assert (
         '  the dbt var nqpf_unknown_geo_codes is "Fail", which is not one of fail, exclude '
         "(set it in dbt_project.yml or with --vars)\n"

@@ -1,6 +1,7 @@
 """The synthetic indicator system: its generator, and the real models on the `synthetic` dbt target
 against the independent pandas peer (the baseline of `make bench-scale`)."""
 
+import dataclasses
 import os
 import subprocess
 
@@ -21,7 +22,7 @@ SMALL = synthetic.Shape(units=150, years=6, indicators=9, missing_share=0.08, ou
 def test_the_generator_is_seeded_and_writes_the_shape_it_is_given(tmp_path):
     counts = synthetic.generate(tmp_path / "a", SMALL)
     synthetic.generate(tmp_path / "b", SMALL)
-    synthetic.generate(tmp_path / "c", synthetic.Shape(**{**SMALL.__dict__, "seed": 8}))
+    synthetic.generate(tmp_path / "c", dataclasses.replace(SMALL, seed=8))
     first, again, other = (pq.read_table(tmp_path / name / "observations.parquet") for name in "abc")
     assert first.equals(again)
     assert not first.column("value").equals(other.column("value"))
@@ -65,7 +66,7 @@ def test_the_generated_seed_tables_have_the_seeds_columns_and_types(tmp_path):
 )
 def test_a_shape_the_models_cannot_score_is_refused(change, message):
     with pytest.raises(ValueError) as error:
-        synthetic.Shape(**{**SMALL.__dict__, **change})
+        dataclasses.replace(SMALL, **change)
     assert str(error.value) == message
 
 

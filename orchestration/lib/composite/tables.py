@@ -20,7 +20,7 @@ from .panels import cells, labelled, panels, unit_years
 from .statistics import shape
 from .system import FACTORS, Result, evaluate, one_at_a_time, prepare
 from .system import analyse as analyse_uncertainty
-from .uncertainty import rank_statistics
+from .uncertainty import RankStatistics, rank_statistics
 
 ELEMENT_COLUMNS = {
     "laborers": "laborers_score",
@@ -164,12 +164,16 @@ def _score_columns(panel, result: Result) -> dict[str, np.ndarray]:
 def variants(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per system, unit-year and variant (the nominal choices, and each one changed alone): index and rank."""
     frames = []
-    for system_id, (panel, settings) in panels(engine_input, systems).items():
-        prepared = {}  # variants that share treatment and imputation share their prepared values
+    for system_id, panel, settings, nominal in _nominal(engine_input, systems):
+        # variants that share treatment and imputation share their prepared values (the nominal's are known)
+        nominal_key = (settings.nominal.treatment, settings.nominal.imputation)
+        prepared = {nominal_key: (nominal.treatments, nominal.treated, nominal.imputed, nominal.prepared)}
         for name, choices in one_at_a_time(settings.nominal, settings.alternatives).items():
             key = (choices.treatment, choices.imputation)
             prepared[key] = prepared.get(key) or prepare(panel, choices)
-            result: Result = evaluate(panel, choices, every_weighting=False, prepared_data=prepared[key])
+            result = (
+                nominal if name == "nominal" else evaluate(panel, choices, every_weighting=False, prepared_data=prepared[key])
+            )
             factor, _, option = name.partition("=")
             frames.append(
                 unit_years(
@@ -187,28 +191,27 @@ def variants(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa
 def _uncertainty_columns(panel, settings, nominal: Result) -> dict[str, np.ndarray]:
     """The rank statistics and sensitivity indices; all null (and ``runs`` 0) for a system with no Monte Carlo."""
     rows = panel.geo.size
-    columns = {"nominal_rank": nominal.ranks.astype("int32")}
     if settings.runs == 0:
         nothing = np.full(rows, np.nan)
-        names = ["mean_rank", "median_rank", "rank_p05", "rank_p95", "rank_variance"]
-        names += [f"{kind}_{f}" for kind in ("first_order", "total") for f in FACTORS]
-        return (
-            columns
-            | dict.fromkeys(names[:5], nothing)
-            | {"runs": np.zeros(rows, dtype="int32")}
-            | dict.fromkeys(names[5:], nothing)
+        stats, first, total, runs = (
+            RankStatistics(*[nothing] * 5),
+            dict.fromkeys(FACTORS, nothing),
+            dict.fromkeys(FACTORS, nothing),
+            0,
         )
-    analysis = analyse_uncertainty(panel, settings.alternatives, settings.runs, settings.seed)
-    stats = rank_statistics(analysis.ranks)
-    return columns | {
+    else:
+        analysis = analyse_uncertainty(panel, settings.alternatives, settings.runs, settings.seed)
+        stats, first, total, runs = rank_statistics(analysis.ranks), analysis.first_order, analysis.total, analysis.ranks.shape[1]
+    return {
+        "nominal_rank": nominal.ranks.astype("int32"),
         "mean_rank": stats.mean,
         "median_rank": stats.median,
         "rank_p05": stats.p05,
         "rank_p95": stats.p95,
         "rank_variance": stats.variance,
-        "runs": np.full(rows, analysis.ranks.shape[1], dtype="int32"),
-        **{f"first_order_{f}": analysis.first_order[f] for f in FACTORS},
-        **{f"total_{f}": analysis.total[f] for f in FACTORS},
+        "runs": np.full(rows, runs, dtype="int32"),
+        **{f"first_order_{f}": first[f] for f in FACTORS},
+        **{f"total_{f}": total[f] for f in FACTORS},
     }
 
 
