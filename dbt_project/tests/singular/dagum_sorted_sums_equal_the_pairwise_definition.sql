@@ -2,33 +2,9 @@
 -- definition over every pair of units (a self-join, as the mart did before) and returns the
 -- system-years whose Gini or any of its three parts differ by more than 1e-12. Groups of more
 -- than 2,000 units are left out: all their pairs would cost more than the mart itself.
-with index as (
+with measured as (
 
-    select
-        nqpf.system_id,
-        nqpf.year,
-        geographies.region,
-        nqpf.nqpf_index,
-        nqpf.laborers_score,
-        nqpf.instruments_score,
-        nqpf.subjects_score
-    from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
-    inner join {{ ref('dim_geographies') }} as geographies
-        on nqpf.geo_code = geographies.geo_code and systems.geography = geographies.geography
-
-),
-
-measured as (
-
-    select
-        system_id,
-        year,
-        region,
-        measure,
-        y
-    from index
-    unpivot (y for measure in (nqpf_index, laborers_score, instruments_score, subjects_score))
+    select * from {{ ref('int_nqpf__12_disparity_values') }}
 
 ),
 

@@ -68,9 +68,11 @@ def panels(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> dict
         rows = engine_input.filter(duckdb.ColumnExpression("system_id") == duckdb.ConstantExpression(system_id))
         units = rows.filter("panel_column = 0").order("panel_row").select("geo_code, year, unit_group").fetchnumpy()
         meta = rows.filter("panel_row = 0").order("panel_column").select("indicator_id, element, direction").fetchnumpy()
-        cells = rows.select("panel_row, panel_column, coalesce(value, 'NaN'::double) as value").fetchnumpy()
-        values = np.full((units["year"].size, meta["indicator_id"].size), np.nan)
+        cells = rows.select("panel_row, panel_column, coalesce(value, 'NaN'::double) as value, cell_id").fetchnumpy()
+        shape = (units["year"].size, meta["indicator_id"].size)
+        values, cell_ids = np.full(shape, np.nan), np.zeros(shape, dtype=np.int64)
         values[cells["panel_row"], cells["panel_column"]] = cells["value"]
+        cell_ids[cells["panel_row"], cells["panel_column"]] = cells["cell_id"]
         system = by_system.loc[system_id]
         panel = Panel(
             geo=_strings(units["geo_code"]),
@@ -81,6 +83,7 @@ def panels(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> dict
             directions=np.where(_strings(meta["direction"]) == "-", -1.0, 1.0),
             values=values,
             shift=float(system["normalisation_shift"]),
+            cell_ids=cell_ids,
         )
         out[system_id] = (panel, settings_of({**system.to_dict(), "system_id": system_id}))
     return out
@@ -93,21 +96,6 @@ def _strings(column) -> np.ndarray:
     return np.asarray(column, dtype=object)
 
 
-def cells(system_id: str, panel: Panel, **matrices: np.ndarray | pa.Array) -> pa.Table:
-    """Rows x indicators matrices as one long Arrow table keyed by system, indicator, unit and year.
-
-    Keys are dictionary-encoded (codes into the labels), so no string is made per cell."""
-    n_rows, n_ind = panel.values.shape
-    columns = {
-        "system_id": _labels(np.array([system_id], dtype=object), np.zeros(n_rows * n_ind, dtype=np.int32)),
-        "indicator_id": _labels(np.array(panel.indicators, dtype=object), np.tile(np.arange(n_ind, dtype=np.int32), n_rows)),
-        "geo_code": _labels(panel.geo, np.repeat(np.arange(n_rows, dtype=np.int32), n_ind)),
-        "year": pa.array(np.repeat(panel.year, n_ind).astype("int32")),
-    }
-    columns.update({name: _column(matrix, flatten=True) for name, matrix in matrices.items()})
-    return pa.table(columns)
-
-
 def unit_years(system_id: str, panel: Panel, **columns: np.ndarray | pa.Array) -> pa.Table:
     """Per-row arrays as an Arrow table keyed by system, unit and year."""
     n_rows = panel.geo.size
@@ -116,7 +104,7 @@ def unit_years(system_id: str, panel: Panel, **columns: np.ndarray | pa.Array) -
         "geo_code": _labels(panel.geo, np.arange(n_rows, dtype=np.int32)),
         "year": pa.array(panel.year.astype("int32")),
     }
-    return pa.table(keys | {name: _column(values) for name, values in columns.items()})
+    return pa.table(keys | {name: column(values) for name, values in columns.items()})
 
 
 def labelled(labels: tuple[str, ...], codes: np.ndarray) -> pa.Array:
@@ -129,7 +117,7 @@ def _labels(labels: np.ndarray, codes: np.ndarray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(labels, pa.string()))
 
 
-def _column(values: np.ndarray | pa.Array, flatten: bool = False) -> pa.Array:
+def column(values: np.ndarray | pa.Array, flatten: bool = False) -> pa.Array:
     """A NumPy column as Arrow; NaN becomes null, as it did through pandas (SQL counts and tests nulls)."""
     if isinstance(values, pa.Array):
         return values

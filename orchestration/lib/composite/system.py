@@ -50,6 +50,7 @@ class Panel:
     directions: np.ndarray  # per indicator: +1 or -1
     values: np.ndarray  # rows x indicators, NaN = no value (observed or filled)
     shift: float = 1e-4  # lower end of the min-max normalisation (entropy takes logs of shares)
+    cell_ids: np.ndarray | None = None  # rows x indicators: each cell's key in the dbt models, carried to the output
 
     @property
     def element_names(self) -> list[str]:

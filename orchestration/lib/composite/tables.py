@@ -8,17 +8,15 @@ nominal result is computed once per dbt run and reused by the models after the f
 ``uncertainty_runs`` 0.
 """
 
-import hashlib
-
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from . import audit, weighting
-from .panels import cells, labelled, panels, unit_years
+from .panels import Settings, column, labelled, panels, unit_years
 from .statistics import shape
-from .system import FACTORS, Result, evaluate, one_at_a_time, prepare
+from .system import FACTORS, Panel, Result, evaluate, one_at_a_time, prepare
 from .system import analyse as analyse_uncertainty
 from .uncertainty import RankStatistics, rank_statistics
 
@@ -31,28 +29,28 @@ TREATMENT_LABELS = ("none", "winsorised_high", "winsorised_low", "logged")
 
 
 # The composite models run one after another in one dbt process and read the same engine input:
-# each system's nominal result is computed once for its content (values and settings) and kept
-# for the next model, which at tens of millions of cells saves two full evaluations.
-_evaluated: dict[str, tuple[str, Result]] = {}
+# its panels are read and each system's nominal result computed once for the content of the input
+# (a hash over every row, about a second at 30M cells, against 6 s to read the panels) and kept for
+# the next model, which at tens of millions of cells saves two reads and two full evaluations.
+_evaluated: dict[tuple[str, str], dict[str, tuple[Panel, Settings, Result]]] = {}
 
 
 def _nominal(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame):
-    for system_id, (panel, settings) in panels(engine_input, systems).items():
-        key = _content_key(panel, settings)
-        cached = _evaluated.get(system_id)
-        if cached is None or cached[0] != key:
-            _evaluated[system_id] = (key, evaluate(panel, settings.nominal, every_weighting=True))
-        yield system_id, panel, settings, _evaluated[system_id][1]
+    key = (_content_key(engine_input), systems.to_csv())
+    if key not in _evaluated:
+        _evaluated.clear()
+        _evaluated[key] = {
+            system_id: (panel, settings, evaluate(panel, settings.nominal, every_weighting=True))
+            for system_id, (panel, settings) in panels(engine_input, systems).items()
+        }
+    for system_id, (panel, settings, result) in _evaluated[key].items():
+        yield system_id, panel, settings, result
 
 
-def _content_key(panel, settings) -> str:
-    digest = hashlib.blake2b(repr(settings).encode(), digest_size=16)
-    digest.update(repr((panel.indicators, panel.elements.tolist(), panel.directions.tolist(), panel.shift)).encode())
-    for array in (panel.values, panel.year):
-        digest.update(np.ascontiguousarray(array).view(np.uint8))
-    for labels in (panel.geo, panel.group):
-        digest.update("\x1f".join(map(str, labels)).encode())
-    return digest.hexdigest()
+def _content_key(relation: duckdb.DuckDBPyRelation) -> str:
+    """Row count and the sum of every row's hash: equal for equal contents, in any row order."""
+    row_hash = f"hash({', '.join(relation.columns)})"
+    return str(relation.aggregate(f"count(*), sum({row_hash})").fetchall())
 
 
 def _concat(frames: list[pa.Table], columns: list[str]) -> pa.Table | pd.DataFrame:
@@ -60,23 +58,27 @@ def _concat(frames: list[pa.Table], columns: list[str]) -> pa.Table | pd.DataFra
 
 
 def values(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    """Per system, indicator and index unit-year: the value, treated, imputed, normalised."""
+    """Per cell of the index (``cell_id``): the value treated, imputed, normalised.
+
+    Only the cell key and what the library computed: mart_nqpf_panel joins it to the cell's other
+    columns by that key, and at tens of millions of cells each text key would cost more to write
+    than the numbers."""
     frames = []
-    for system_id, panel, _, result in _nominal(engine_input, systems):
+    for _, panel, _, result in _nominal(engine_input, systems):
         treatment = labelled(TREATMENT_LABELS, np.column_stack([_value_labels(t) for t in result.treatments]))
         frames.append(
-            cells(
-                system_id,
-                panel,
-                value=panel.values,
-                treated_value=result.treated,
-                treatment=treatment,
-                is_imputed=result.imputed,
-                prepared_value=result.prepared,
-                normalised_value=result.normalised,
+            pa.table(
+                {
+                    "cell_id": pa.array(panel.cell_ids.reshape(-1)),
+                    "treated_value": column(result.treated, flatten=True),
+                    "treatment": treatment,
+                    "is_imputed": column(result.imputed, flatten=True),
+                    "prepared_value": column(result.prepared, flatten=True),
+                    "normalised_value": column(result.normalised, flatten=True),
+                }
             )
         )
-    return _concat(frames, ["system_id", "indicator_id", "geo_code", "year"])
+    return _concat(frames, ["cell_id"])
 
 
 def _value_labels(record) -> np.ndarray:
@@ -136,6 +138,8 @@ def _weight_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
                 "indicator_id": indicator,
                 "weighting": settings.nominal.weighting,
                 "n_values": int(np.sum(~np.isnan(result.prepared[:, j]))),
+                "min_value": _extreme(np.min, result.prepared[:, j]),
+                "max_value": _extreme(np.max, result.prepared[:, j]),
                 "entropy": result.entropy[j],
                 "divergence": divergence[j],
                 "weight_in_element": result.weights_in_element[settings.nominal.weighting][j],
@@ -148,6 +152,12 @@ def _weight_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
     return rows
 
 
+def _extreme(function, values: np.ndarray) -> float:
+    """``function`` (min or max) over the values present; NaN (null) when there are none, as in SQL."""
+    present = values[~np.isnan(values)]
+    return float(function(present)) if present.size else np.nan
+
+
 def _score_columns(panel, result: Result) -> dict[str, np.ndarray]:
     observed = ~np.isnan(panel.values)
     return {
@@ -158,7 +168,20 @@ def _score_columns(panel, result: Result) -> dict[str, np.ndarray]:
         "indicators_with_value": observed.sum(axis=1).astype("int32"),
         "indicators_imputed": result.imputed.sum(axis=1).astype("int32"),
         "indicators_available": (~np.isnan(result.prepared)).sum(axis=1).astype("int32"),
+        **_element_counts(panel, result),
     }
+
+
+def _element_counts(panel, result: Result) -> dict[str, np.ndarray]:
+    """Per element (columns named as its score's, e.g. ``laborers_available``): indicators in use
+    and indicators with a value after imputation."""
+    counts = {}
+    for element, score_column in ELEMENT_COLUMNS.items():
+        members = panel.elements == element
+        prefix = score_column.removesuffix("_score")
+        counts[f"{prefix}_in_element"] = np.full(panel.geo.size, members.sum(), dtype="int32")
+        counts[f"{prefix}_available"] = (~np.isnan(result.prepared[:, members])).sum(axis=1).astype("int32")
+    return counts
 
 
 def variants(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:

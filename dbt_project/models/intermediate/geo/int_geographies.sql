@@ -2,10 +2,16 @@
 -- economies (aggregates, which have no region in the World Bank's own metadata, are left out)
 -- with their World Bank region, and China's 31 provinces with their NBS region. Published as
 -- dim_geographies; the method models read it here so intermediates never depend on a mart.
+-- unit_no numbers the units (by geography, then code) for the NQPF models' integer cell key
+-- (macro nqpf_cell_id).
 -- Both branches stay at the margin inside the target switch. -- noqa: disable=LT02
 {%- if nqpf_synthetic() %}
 
-select * from {{ source('synthetic', 'units') }}
+with units as (
+
+    select * from {{ source('synthetic', 'units') }}
+
+),
 
 {%- else %}
 
@@ -34,10 +40,25 @@ provinces as (
         cast(null as varchar) as income_group
     from {{ ref('china_provinces') }}
 
-)
+),
 
-select * from economies
-union all
-select * from provinces
+units as (
+
+    select * from economies
+    union all
+    select * from provinces
+
+),
 
 {%- endif %}
+
+numbered as (
+
+    select
+        *,
+        cast(row_number() over (order by geography, geo_code) as integer) as unit_no
+    from units
+
+)
+
+select * from numbered

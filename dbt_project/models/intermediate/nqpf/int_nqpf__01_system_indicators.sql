@@ -48,6 +48,8 @@ joined as (
         indicators.system_id,
         systems.geography,
         indicators.indicator_id,
+        -- numbers every system indicator for the integer cell key (macro nqpf_cell_id)
+        cast(row_number() over (order by indicators.system_id, indicators.indicator_id) as integer) as indicator_no,
         indicators.source,
         indicators.indicator_code,
         indicators.element,

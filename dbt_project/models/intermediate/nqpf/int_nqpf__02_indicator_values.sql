@@ -29,7 +29,8 @@ units as (
 
     select
         geo_code,
-        geography
+        geography,
+        unit_no
     from {{ ref('int_geographies') }}
 
 ),
@@ -41,6 +42,7 @@ published as (
         indicators.indicator_id,
         observations.geo_code,
         observations.year,
+        {{ nqpf_cell_id('indicators.indicator_no', 'units.unit_no', 'observations.year') }} as cell_id,
         observations.value as raw_value
     from indicators
     inner join observations
@@ -95,6 +97,7 @@ transformed as (
         indicator_id,
         geo_code,
         year,
+        cell_id,
         raw_value,
         denominator_value,
         case operation

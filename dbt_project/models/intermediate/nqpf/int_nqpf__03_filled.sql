@@ -31,7 +31,8 @@ units as (
 
     select
         geo_code,
-        geography
+        geography,
+        unit_no
     from {{ ref('int_geographies') }}
 
 ),
@@ -50,14 +51,24 @@ grid_end as (
 
 grid as (
 
+    -- integers only: the join and the window below sort every column they carry, and the text
+    -- keys come back from indicators and units once the window is done
     select
-        indicators.system_id,
-        indicators.indicator_id,
-        units.geo_code,
+        indicators.indicator_no,
+        units.unit_no,
         cast(unnest(range(indicators.window_start, grid_end.last_year + 1)) as integer) as year
     from indicators
     inner join grid_end using (system_id)
     inner join units on indicators.geography = units.geography
+
+),
+
+grid_cells as (
+
+    select
+        *,
+        {{ nqpf_cell_id('indicator_no', 'unit_no', 'year') }} as cell_id
+    from grid
 
 ),
 
@@ -66,22 +77,17 @@ timeline as (
     -- grid years plus every other year with a published value, so that observations outside
     -- the grid can anchor an interpolation or extrapolation into it
     select
-        coalesce(grid.system_id, values.system_id) as system_id,
-        coalesce(grid.indicator_id, values.indicator_id) as indicator_id,
-        coalesce(grid.geo_code, values.geo_code) as geo_code,
+        coalesce(grid.cell_id, values.cell_id) as cell_id,
         coalesce(grid.year, values.year) as year,
-        grid.year is not null as on_grid,
+        grid.cell_id is not null as on_grid,
+        grid.indicator_no,
+        grid.unit_no,
         values.raw_value,
         values.denominator_value,
         values.indicator_value,
         values.drop_reason
-    from grid
-    full outer join values
-        on
-            grid.system_id = values.system_id
-            and grid.indicator_id = values.indicator_id
-            and grid.geo_code = values.geo_code
-            and grid.year = values.year
+    from grid_cells as grid
+    full outer join values on grid.cell_id = values.cell_id
 
 ),
 
@@ -94,12 +100,14 @@ neighbours as (
         min(case when indicator_value is not null then year end) over now_or_after as next_year,
         first_value(indicator_value ignore nulls) over now_or_after as next_value
     from timeline
+    -- cell_id - year is the same for every year of a series (macro nqpf_cell_id): one integer
+    -- to partition by instead of system, indicator and unit
     window
         before_or_now as (
-            partition by system_id, indicator_id, geo_code order by year rows between unbounded preceding and current row
+            partition by cell_id - year order by year rows between unbounded preceding and current row
         ),
         now_or_after as (
-            partition by system_id, indicator_id, geo_code order by year rows between current row and unbounded following
+            partition by cell_id - year order by year rows between current row and unbounded following
         )
 
 ),
@@ -107,10 +115,11 @@ neighbours as (
 filled as (
 
     select
-        neighbours.system_id,
-        neighbours.indicator_id,
-        neighbours.geo_code,
+        indicators.system_id,
+        indicators.indicator_id,
+        units.geo_code,
         neighbours.year,
+        neighbours.cell_id,
         neighbours.raw_value,
         neighbours.denominator_value,
         neighbours.indicator_value,
@@ -133,7 +142,8 @@ filled as (
         neighbours.next_year,
         neighbours.next_value
     from neighbours
-    inner join indicators using (system_id, indicator_id)
+    inner join indicators on neighbours.indicator_no = indicators.indicator_no
+    inner join units on neighbours.unit_no = units.unit_no
     where neighbours.on_grid
 
 ),
@@ -145,6 +155,7 @@ final as (
         indicator_id,
         geo_code,
         year,
+        cell_id,
         raw_value,
         denominator_value,
         indicator_value,

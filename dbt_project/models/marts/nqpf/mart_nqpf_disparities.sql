@@ -1,39 +1,12 @@
 -- Regional disparities of the NQPF index and of each element score, per system and year:
 -- Dagum Gini with its decomposition, Theil with its within/between split, coefficient of
 -- variation. Formulas: docs block nqpf_disparities (models/docs/methods.md). The Gini terms come
--- from sorted cumulative sums, so a group of n units costs n log n, not the n^2 of all pairs
--- (tests/dagum_sorted_sums_equal_the_pairwise_definition.sql keeps the pairwise definition).
-with index as (
+-- from sums over region pairs computed from one sort per group (int_nqpf__13_region_pair_sums), so
+-- a group of n units costs n log n, not the n^2 of all pairs
+-- (tests/singular/dagum_sorted_sums_equal_the_pairwise_definition.sql keeps the pairwise definition).
+with measured as (
 
-    select
-        nqpf.system_id,
-        nqpf.year,
-        nqpf.geo_code,
-        geographies.region,
-        nqpf.nqpf_index,
-        nqpf.laborers_score,
-        nqpf.instruments_score,
-        nqpf.subjects_score
-    from {{ ref('mart_nqpf_index') }} as nqpf
-    inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
-    inner join {{ ref('dim_geographies') }} as geographies
-        on
-            nqpf.geo_code = geographies.geo_code
-            and systems.geography = geographies.geography
-
-),
-
-measured as (
-
-    select
-        system_id,
-        year,
-        geo_code,
-        region,
-        measure,
-        y
-    from index
-    unpivot (y for measure in (nqpf_index, laborers_score, instruments_score, subjects_score))
+    select * from {{ ref('int_nqpf__12_disparity_values') }}
 
 ),
 
@@ -78,45 +51,11 @@ regions as (
 
 ),
 
--- Sum of |y_i - y_r| over every unit i of region a and r of region b, from sorted cumulative
--- sums (n log n per group, not the n^2 of a self-join): with the units of a group sorted by y,
--- for unit i and region b, c = how many of b's values are at or below y_i and s their sum, then
--- sum_r |y_i - y_r| = y_i (2c - n_b) + S_b - 2s. Ties cancel (equal values add 0 either way).
-probes as (
-
-    select
-        measured.system_id,
-        measured.year,
-        measured.measure,
-        measured.region as region_a,
-        targets.region as region_b,
-        measured.y,
-        targets.n_j as n_b,
-        targets.n_j * targets.mu_j as total_b,
-        sum(case when measured.region = targets.region then 1 else 0 end) over at_or_below as c,
-        sum(case when measured.region = targets.region then measured.y else 0 end) over at_or_below as s
-    from measured
-    inner join regions as targets
-        on measured.system_id = targets.system_id and measured.year = targets.year and measured.measure = targets.measure
-    window at_or_below as (
-        partition by measured.system_id, measured.year, measured.measure, targets.region
-        order by measured.y
-        range between unbounded preceding and current row
-    )
-
-),
-
+-- Sum of |y_i - y_r| over every unit i of region a and r of region b (n log n per group, not the
+-- n^2 of a self-join: orchestration/lib/disparities.py)
 pairs as (
 
-    select
-        system_id,
-        year,
-        measure,
-        region_a,
-        region_b,
-        sum(y * (2 * c - n_b) + total_b - 2 * s) as sum_abs
-    from probes
-    group by system_id, year, measure, region_a, region_b
+    select * from {{ ref('int_nqpf__13_region_pair_sums') }}
 
 ),
 

@@ -8,12 +8,16 @@ with scores as (
 
 long as (
 
+    -- the counts per element come with the scores (indicators in the element, and with a value
+    -- after imputation), so no cell-level table is read here
     select
         system_id,
         geo_code,
         year,
         'laborers' as element,
-        laborers_score as score
+        laborers_score as score,
+        laborers_available as indicators_available,
+        laborers_in_element as indicators_in_element
     from scores
     union all
     select
@@ -21,7 +25,9 @@ long as (
         geo_code,
         year,
         'instruments_of_labor' as element,
-        instruments_score as score
+        instruments_score as score,
+        instruments_available as indicators_available,
+        instruments_in_element as indicators_in_element
     from scores
     union all
     select
@@ -29,40 +35,25 @@ long as (
         geo_code,
         year,
         'subjects_of_labor' as element,
-        subjects_score as score
+        subjects_score as score,
+        subjects_available as indicators_available,
+        subjects_in_element as indicators_in_element
     from scores
-
-),
-
-counts as (
-
-    select
-        values.system_id,
-        values.geo_code,
-        values.year,
-        indicators.element,
-        count(values.prepared_value) as indicators_available,
-        count(*) as indicators_in_element
-    from {{ ref('int_nqpf__07_values') }} as values
-    inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (system_id, indicator_id)
-    group by values.system_id, values.geo_code, values.year, indicators.element
 
 ),
 
 final as (
 
     select
-        long.system_id,
-        long.geo_code,
-        long.year,
-        long.element,
-        long.score,
-        cast(rank() over (partition by long.system_id, long.year, long.element order by long.score desc) as integer)
-            as rank_in_year,
-        cast(counts.indicators_available as integer) as indicators_available,
-        cast(counts.indicators_in_element as integer) as indicators_in_element
+        system_id,
+        geo_code,
+        year,
+        element,
+        score,
+        cast(rank() over (partition by system_id, year, element order by score desc) as integer) as rank_in_year,
+        cast(indicators_available as integer) as indicators_available,
+        cast(indicators_in_element as integer) as indicators_in_element
     from long
-    inner join counts using (system_id, geo_code, year, element)
 
 )
 

@@ -7,18 +7,6 @@ with indicators as (
 
 ),
 
-ranges as (
-
-    select
-        system_id,
-        indicator_id,
-        min(prepared_value) as min_value,
-        max(prepared_value) as max_value
-    from {{ ref('int_nqpf__07_values') }}
-    group by system_id, indicator_id
-
-),
-
 final as (
 
     select
@@ -36,8 +24,8 @@ final as (
         status.status,
         status.observed_values,
         cast(weights.n_values as bigint) as n_values,
-        ranges.min_value,
-        ranges.max_value,
+        weights.min_value,
+        weights.max_value,
         weights.weighting,
         weights.entropy,
         weights.divergence,
@@ -52,7 +40,6 @@ final as (
     from indicators
     inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
     left join {{ ref('int_nqpf__08_indicators') }} as weights using (system_id, indicator_id)
-    left join ranges using (system_id, indicator_id)
 
 )
 

@@ -40,7 +40,7 @@ final as (
     inner join sample using (system_id, geo_code, year)
     inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (system_id, indicator_id)
     inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
-    left join {{ ref('int_nqpf__07_values') }} as engine using (system_id, indicator_id, geo_code, year)
+    left join {{ ref('int_nqpf__07_values') }} as engine on filled.cell_id = engine.cell_id
     where
         sample.in_window
         and status.status = 'in use'
