@@ -2,6 +2,9 @@
 -- the indicator value after the transform (identity, log, or ratio to a denominator).
 -- A published value the transform cannot use (log of a non-positive number, no denominator)
 -- is kept with the reason and counted as dropped in mart_nqpf_coverage.
+-- A view: int_nqpf__03_filled is its one reader, and at tens of millions of values writing the
+-- table cost more than joining again.
+{{ config(materialized='view') }}
 {%- set observations = ref('int_observations') %}
 {% if nqpf_var('nqpf_unknown_geo_codes') == 'fail' -%}
 {{ raise_if_rows(

@@ -40,7 +40,9 @@ availability as (
         filled.year,
         indicators.element,
         count(*) as indicators_in_use,
-        count(filled.filled_value) as indicators_with_value
+        count(filled.filled_value) as indicators_with_value,
+        count(*) filter (where filled.fill_method = 'observed') as indicators_observed,
+        count(*) filter (where filled.fill_method in ('interpolated', 'extrapolated')) as indicators_filled
     from filled
     inner join in_use using (system_id, indicator_id)
     inner join indicators using (system_id, indicator_id)
@@ -56,6 +58,10 @@ qualification as (
         availability.geo_code,
         availability.year,
         sum(availability.indicators_with_value) / sum(availability.indicators_in_use) as data_share,
+        -- how the unit-year's values were obtained (for mart_nqpf_index, without a cell-level scan)
+        sum(availability.indicators_in_use) as indicators_in_use,
+        sum(availability.indicators_observed) as indicators_observed,
+        sum(availability.indicators_filled) as indicators_filled,
         count(*) = 3
         and bool_and(availability.indicators_with_value >= systems.min_share_per_element * availability.indicators_in_use - 1e-9)
         and sum(availability.indicators_with_value)
@@ -112,6 +118,9 @@ final as (
         qualification.geo_code,
         qualification.year,
         qualification.data_share,
+        cast(qualification.indicators_in_use as integer) as indicators_in_use,
+        cast(qualification.indicators_observed as integer) as indicators_observed,
+        cast(qualification.indicators_filled as integer) as indicators_filled,
         qualification.qualifies,
         window_end.window_end,
         qualification.year <= window_end.window_end as in_window,

@@ -10,16 +10,17 @@ with scores as (
 
 fill_counts as (
 
-    -- how each unit-year's indicator values were obtained before imputation (observed or gap-filled)
+    -- how each unit-year's indicator values were obtained before imputation (observed or
+    -- gap-filled), counted per unit-year in int_nqpf__05_sample: no cell-level scan
     select
         system_id,
         geo_code,
         year,
-        count(*) as cells,
-        count(*) filter (where fill_method = 'observed') as observed,
-        count(*) filter (where fill_method in ('interpolated', 'extrapolated')) as filled
-    from {{ ref('int_nqpf__06_engine_input') }}
-    group by system_id, geo_code, year
+        indicators_in_use as cells,
+        indicators_observed as observed,
+        indicators_filled as filled
+    from {{ ref('int_nqpf__05_sample') }}
+    where in_index
 
 ),
 
