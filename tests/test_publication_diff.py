@@ -64,3 +64,14 @@ def test_rank_moves_and_the_revised_cells_file(tmp_path):
         ["C", "mean_rank", 20.0, 21.0],
         ["C", "rank_in_year", 20.0, 21.0],
     ]
+
+
+def test_byte_identical_files_are_unchanged_and_a_table_without_key_compares_counts(tmp_path):
+    frame = pd.DataFrame({"code": ["A", "B", "C"], "value": [0.1, 0.2, 0.3]})
+    for table in ("same", "keyless"):
+        write(tmp_path / "old", table, frame)
+    write(tmp_path / "new", "same", frame)
+    write(tmp_path / "new", "keyless", frame.assign(value=[0.1, 0.2, 9.9]))
+    keyless, same = diff_versions(tmp_path / "old", tmp_path / "new", {"same": ["code"]})
+    assert same.unchanged and (same.rows_before, same.rows_after) == (3, 3)
+    assert keyless.unchanged and (keyless.rows_before, keyless.rows_after, keyless.key) == (3, 3, [])

@@ -121,3 +121,40 @@ def test_a_quote_in_the_data_folder_is_a_path_not_sql(tmp_path):
     publish(folder / "publish", warehouse, [TABLE], "v1", {"run_id": "r1"})
     second = publish(folder / "publish", warehouse, [TABLE], "v2", {"run_id": "r2"})
     assert is_complete(second.path) and second.manifest["changes"]["unchanged_tables"] == ["indicators"]
+
+
+def test_rows_are_published_in_key_order_so_a_rebuild_of_the_same_rows_writes_the_same_bytes(tmp_path):
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb", 1000)
+    root = tmp_path / "publish"
+    first = publish(root, warehouse, [TABLE], "v1", {})
+    with duckdb.connect(str(warehouse)) as con:  # the same rows in another order, as a parallel build leaves them
+        con.execute("create or replace table marts.indicators as select * from marts.indicators order by value")
+    second = publish(root, warehouse, [TABLE], "v2", {})
+    assert second.manifest["tables"]["indicators"]["files"] == first.manifest["tables"]["indicators"]["files"]
+    assert second.manifest["changes"]["unchanged_tables"] == ["indicators"]
+    with duckdb.connect(str(second.path / "nqpf.duckdb"), read_only=True) as con:
+        assert [row[0] for row in con.execute("select id from indicators").fetchall()] == list(range(1000))
+    csv_ids = [int(line.split(",")[0]) for line in (second.path / "csv" / "indicators.csv").read_text().splitlines()[1:]]
+    assert csv_ids == list(range(1000))
+
+
+@pytest.mark.parametrize("failing", ["write_csv", "write_database", "version_changes", "decorate"])
+def test_a_failure_beside_the_pages_publishes_nothing(tmp_path, monkeypatch, failing):
+    """The CSV files, the DuckDB file and the change log are written while the pages are: any of the four failing fails it all."""
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb", 1000)
+    root = tmp_path / "publish"
+    publish(root, warehouse, [TABLE], "v1", {})
+    before = digest(root / "versions" / "v1")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"{failing} broke")
+
+    if failing == "version_changes":
+        monkeypatch.setattr("orchestration.lib.publication_diff.version_changes", broken)
+    elif failing != "decorate":
+        monkeypatch.setattr(publishing, failing, broken)
+    with pytest.raises(RuntimeError, match=f"{failing} broke"):
+        publish(root, warehouse, [TABLE], "v2", {}, decorate=broken if failing == "decorate" else None)
+    assert latest_version(root) == root / "versions" / "v1"
+    assert digest(root / "versions" / "v1") == before
+    assert sorted(p.name for p in (root / "versions").iterdir()) == ["v1"]

@@ -5,9 +5,12 @@ Rows are matched on the table's key (its dbt uniqueness test). A value is revise
 number moved by more than ``abs_tol + rel_tol * max(|old|, |new|)`` (floating-point noise of
 parallel sums, ~1e-15, is not a revision), when text changed, or when a value appeared or
 disappeared. Order never matters. Every revised cell can be written to a Parquet file (key,
-column, old value, new value): ``changes/<table>.parquet`` of a publication.
+column, old value, new value): ``changes/<table>.parquet`` of a publication. Two byte-identical
+files are the same table and are not read (publications write rows in key order, so a rebuild's
+unchanged tables are byte-identical).
 """
 
+import filecmp
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,13 +66,15 @@ def diff_table(
     rel_tol: float = REL_TOL,
     abs_tol: float = ABS_TOL,
     revisions_file: Path | None = None,
+    database: duckdb.DuckDBPyConnection | None = None,
 ) -> TableDiff:
     """Compare two Parquet files of ``table`` row by row on ``key``; write the revised cells to
-    ``revisions_file`` when given and there are any."""
-    con = duckdb.connect()
+    ``revisions_file`` when given and there are any. ``database``: an open DuckDB database to work
+    in (on a cursor of its own); a new in-memory one by default."""
+    con = database.cursor() if database is not None else duckdb.connect()
     try:
-        con.execute(f"create view old as select * from read_parquet({_literal(before)})")
-        con.execute(f"create view new as select * from read_parquet({_literal(after)})")
+        con.execute(f"create temp view old as select * from read_parquet({_literal(before)})")
+        con.execute(f"create temp view new as select * from read_parquet({_literal(after)})")
         types_before = dict(con.execute("select column_name, column_type from (describe old)").fetchall())
         types_after = dict(con.execute("select column_name, column_type from (describe new)").fetchall())
         diff = TableDiff(
@@ -89,9 +94,15 @@ def diff_table(
         if not compared:
             return diff
         numeric = {c for c in compared if _numeric(types_before[c]) and _numeric(types_after[c])}
-        keys = ", ".join(f"o.{_quote(k)} as {_quote(k)}" for k in key)
-        cells = " union all ".join(_revised_cells(column, column in numeric, keys, on, rel_tol, abs_tol) for column in compared)
-        con.execute(f"create temp table revisions as {cells}")
+        # One pass over the matched rows: each gives the list of its revised cells (a struct per column
+        # that moved, null otherwise), unnested into one row per cell.
+        cells = ", ".join(_revised_cell(column, column in numeric, rel_tol, abs_tol) for column in compared)
+        keys = ", ".join(f"o.{_quote(k)}" for k in key)
+        con.execute(
+            f"create temp table revisions as select {keys}, "
+            f"unnest(list_filter([{cells}], lambda cell: cell is not null), recursive := true) "
+            f"from old o join new n on {on}"
+        )
         counts = con.execute("select column_name, count(*) from revisions group by all order by 2 desc, 1").fetchall()
         diff.revised_by_column = dict(counts)
         if not counts:
@@ -124,17 +135,17 @@ def diff_table(
         con.close()
 
 
-def _revised_cells(column: str, numeric: bool, keys: str, on: str, rel_tol: float, abs_tol: float) -> str:
-    """The cells of ``column`` that moved, as rows (key, column_name, old/new value or text)."""
+def _revised_cell(column: str, numeric: bool, rel_tol: float, abs_tol: float) -> str:
+    """The cell of ``column`` in a matched row as (column_name, old/new value or text) when it moved, else null."""
     o, n = f"o.{_quote(column)}", f"n.{_quote(column)}"
     if numeric:
-        moved = f"(({o} is null) <> ({n} is null) or abs({o} - {n}) > {abs_tol} + {rel_tol} * greatest(abs({o}), abs({n})))"
-        values = f"{o}::double as old_value, {n}::double as new_value, null::varchar as old_text, null::varchar as new_text"
+        moved = f"({o} is null) <> ({n} is null) or abs({o} - {n}) > {abs_tol} + {rel_tol} * greatest(abs({o}), abs({n}))"
+        values = f"'old_value': {o}::double, 'new_value': {n}::double, 'old_text': null::varchar, 'new_text': null::varchar"
     else:
         moved = f"{o}::varchar is distinct from {n}::varchar"
-        values = f"null::double as old_value, null::double as new_value, {o}::varchar as old_text, {n}::varchar as new_text"
+        values = f"'old_value': null::double, 'new_value': null::double, 'old_text': {o}::varchar, 'new_text': {n}::varchar"
     name = "'" + column.replace("'", "''") + "'"
-    return f"select {keys}, {name} as column_name, {values} from old o join new n on {on} where {moved}"
+    return f"case when ({moved}) then {{'column_name': {name}, {values}}} end"
 
 
 def _numeric(data_type: str) -> bool:
@@ -153,29 +164,36 @@ def _numeric(data_type: str) -> bool:
 
 def diff_versions(before: Path, after: Path, keys: dict[str, list[str]], revisions_dir: Path | None = None) -> list[TableDiff]:
     """Every table present in either version's ``parquet/`` folder; revised cells go to
-    ``revisions_dir/<table>.parquet`` when given."""
+    ``revisions_dir/<table>.parquet`` when given. A table whose two files are byte-identical is
+    unchanged without being read (a rebuild from the same inputs often writes the same bytes)."""
     tables = sorted(
         {p.stem for p in (before / "parquet").glob("*.parquet")} | {p.stem for p in (after / "parquet").glob("*.parquet")}
     )
     diffs = []
-    for table in tables:
-        old, new = before / "parquet" / f"{table}.parquet", after / "parquet" / f"{table}.parquet"
-        if not old.exists() or not new.exists():
-            diffs.append(TableDiff(table, keys.get(table, []), _rows(old), _rows(new), added=_rows(new), removed=_rows(old)))
-            continue
-        target = revisions_dir / f"{table}.parquet" if revisions_dir is not None else None
-        diffs.append(diff_table(table, old, new, keys[table], revisions_file=target))
+    database = duckdb.connect()  # one for every table: opening one costs more than comparing a small table
+    try:
+        for table in tables:
+            old, new = before / "parquet" / f"{table}.parquet", after / "parquet" / f"{table}.parquet"
+            key = keys.get(table, [])
+            if not old.exists() or not new.exists():
+                rows_before, rows_after = _rows(database, old), _rows(database, new)
+                diffs.append(TableDiff(table, key, rows_before, rows_after, added=rows_after, removed=rows_before))
+            elif filecmp.cmp(old, new, shallow=False):
+                rows = _rows(database, new)
+                diffs.append(TableDiff(table, key, rows_before=rows, rows_after=rows))
+            else:
+                target = revisions_dir / f"{table}.parquet" if revisions_dir is not None else None
+                diffs.append(diff_table(table, old, new, key, revisions_file=target, database=database))
+    finally:
+        database.close()
     return diffs
 
 
-def _rows(path: Path) -> int:
+def _rows(database: duckdb.DuckDBPyConnection, path: Path) -> int:
     if not path.exists():
         return 0
-    con = duckdb.connect()
-    try:
+    with database.cursor() as con:
         return con.execute(f"select count(*) from read_parquet({_literal(path)})").fetchone()[0]
-    finally:
-        con.close()
 
 
 def source_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:

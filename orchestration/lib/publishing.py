@@ -11,8 +11,10 @@ Layout under the publish folder::
     versions/<version>/report/index.html, quality/index.html  (pages written by ``decorate``)
     pins/<name>                           (a file naming a version that retention never removes)
 
-A version is written in ``.staging/``, flushed to disk, renamed into ``versions/`` and only
-then does ``latest`` move. A failure or a kill at any point leaves the previous version
+A version is written in ``.staging/``: the Parquet files first, then the pages (``decorate``)
+while the CSV and DuckDB files and the change log are written in threads (DuckDB releases the
+GIL; publication_files.py). It is flushed to disk, renamed into ``versions/`` and only then does
+``latest`` move. A failure or a kill at any point leaves the previous version
 byte-identical and ``latest`` pointing at it; leftovers in ``.staging/`` are removed by the
 next publication.
 
@@ -28,12 +30,13 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .hashing import sha256_of
+from .publication_files import attached, write_csv, write_database, write_parquet
 from .settings import PROJECT_ROOT
 
 
@@ -94,29 +97,45 @@ def publish(
     decorate: Callable[[Path], None] | None = None,
 ) -> Publication:
     """Write a complete new version, then point ``latest`` at it. ``decorate`` adds files to the
-    version once its tables and manifest are written (the report), inside the same all-or-nothing
-    step: if it fails, nothing is published."""
+    version (the report) once its Parquet files and a manifest of its provenance and tables are
+    written, while the CSV and DuckDB files and the change log are: it must read only the Parquet
+    files and the manifest's provenance. It is inside the same all-or-nothing step: if it fails,
+    nothing is published."""
     staging_root = publish_root / ".staging"
     shutil.rmtree(staging_root, ignore_errors=True)  # leftovers of an interrupted publication
     staging = staging_root / version
     (staging / "parquet").mkdir(parents=True)
     (staging / "csv").mkdir()
 
-    table_entries = _export_tables(staging, warehouse, tables)
-    manifest = {
-        "version": version,
-        "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        **provenance,
-        "tables": table_entries,
-    }
     from .publication_diff import version_changes  # DuckDB loads on first use, not with the code location
 
     previous, before = latest_version(publish_root), latest_manifest(publish_root)
-    if before is not None:
-        manifest["changes"] = version_changes(previous, before, staging, manifest, staging / "changes")
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    if decorate is not None:
-        decorate(staging)
+    with attached(warehouse, staging) as con, ThreadPoolExecutor(max_workers=3) as pool:
+        table_entries = write_parquet(con, staging, tables)
+        manifest = {
+            "version": version,
+            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **provenance,
+            "tables": table_entries,
+        }
+        # The pages read the Parquet files and the manifest's provenance, nothing else: the CSV
+        # files, the DuckDB file and the change log (DuckDB, off the GIL) are written meanwhile.
+        csv_files = pool.submit(write_csv, con, staging, tables)
+        database = pool.submit(write_database, con, tables)
+        changes = (
+            pool.submit(version_changes, previous, before, staging, manifest, staging / "changes") if before is not None else None
+        )
+        _write_manifest(staging, manifest)
+        if decorate is not None:
+            decorate(staging)
+        # The manifest changes only once the change log, which reads it, is done; a failure of
+        # any of the three fails the publication.
+        if changes is not None:
+            manifest["changes"] = changes.result()
+        for name, csv in csv_files.result().items():
+            table_entries[name]["files"]["csv"] = csv
+        database.result()
+    _write_manifest(staging, manifest)
     _flush_tree(staging)
 
     versions = publish_root / "versions"
@@ -144,42 +163,8 @@ def confirm(version_dir: Path, now: datetime | None = None) -> str:
     return stamp
 
 
-def _export_tables(staging: Path, warehouse: Path, tables: list[PublishedTable]) -> dict[str, Any]:
-    import duckdb
-
-    entries: dict[str, Any] = {}
-    database = staging / "nqpf.duckdb"
-    con = duckdb.connect(str(database))
-    try:
-        con.execute(f"attach {_sql_literal(str(warehouse))} as warehouse (read_only)")
-        for table in tables:
-            con.execute(f"create table {table.name} as select * from warehouse.{table.relation}")
-            con.execute(f"comment on table {table.name} is {_sql_literal(table.description)}")
-            for column, doc in table.columns.items():
-                con.execute(f'comment on column {table.name}."{column}" is {_sql_literal(doc.get("description", ""))}')
-            parquet, csv = staging / "parquet" / f"{table.name}.parquet", staging / "csv" / f"{table.name}.csv"
-            con.execute(f"copy {table.name} to {_sql_literal(str(parquet))} (format parquet)")
-            con.execute(f"copy {table.name} to {_sql_literal(str(csv))} (format csv, header)")
-            rows = con.execute(f"select count(*) from {table.name}").fetchone()[0]
-            entries[table.name] = {
-                "rows": rows,
-                "key": table.key,
-                "description": table.description,
-                "files": {
-                    "parquet": {"path": f"parquet/{parquet.name}", "sha256": sha256_of(parquet)},
-                    "csv": {"path": f"csv/{csv.name}", "sha256": sha256_of(csv)},
-                },
-                "columns": table.columns,
-            }
-        con.execute("detach warehouse")
-    finally:
-        con.close()
-    database.chmod(0o444)
-    return entries
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _write_manifest(staging: Path, manifest: dict[str, Any]) -> None:
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
 
 
 def _flush_tree(root: Path) -> None:

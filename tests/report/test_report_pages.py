@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import altair as alt
+import jsonschema
 import pytest
 
 from orchestration.lib.report import build_report
@@ -51,6 +53,17 @@ def test_overview_states_version_sources_and_vintages(report):
         assert entry["origin"] in text  # Chinese file names stay readable: no \\u escapes in the page
         assert entry["retrieved_at"] in text
     assert "\\u" not in text
+
+
+def test_every_chart_is_valid_vega_lite(report):
+    """The report skips Altair's validation of each chart (a second per report): the schema is checked here."""
+    schema = alt.load_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    specs = [(page.name, chart_id, spec) for page in report.pages() for chart_id, spec in chart_specs(page).items()]
+    assert len(specs) > 20
+    for page, chart_id, spec in specs:
+        errors = [error.message for error in validator.iter_errors(spec)]
+        assert not errors, f"{page} {chart_id}: {errors[:3]}"
 
 
 def test_every_page_footer_names_version_and_licences(report):

@@ -67,8 +67,8 @@ def _stacked_parts(parts: dict[str, str], total: str, total_title: str, title: s
         )
     )
     line = base.mark_line(color="#222", point=alt.OverlayMarkDef(color="#222", size=20)).encode(
-        x="year:O",
-        y=f"{total}:Q",
+        x=alt.X("year:O"),
+        y=alt.Y(f"{total}:Q"),
         tooltip=[alt.Tooltip("year:O"), tooltip_number(total, total_title, 4), alt.Tooltip("units:Q"), alt.Tooltip("regions:Q")],
     )
     return (bars + line).properties(width=NARROW + 40, height=260, title=title)

@@ -66,7 +66,7 @@ def ranking_chart(system_title: str, index_rows: pd.DataFrame) -> ChartSpec:
         )
     )
     values = bars.mark_text(align="left", dx=3, fontSize=10).encode(
-        text=alt.Text("nqpf_index:Q", format=".3f"), color=alt.value("#333")
+        text=alt.Text("nqpf_index:Q", format=".3f"), color=alt.ColorValue("#333")
     )
     chart = (bars + values).properties(width=WIDE - 220, height=alt.Step(BAR_STEP), title=f"{system_title}: ranking in {year}")
     shown = "every unit" if single_group else f"the top and bottom {TOP_AND_BOTTOM} of {units_in_year} units"
@@ -106,10 +106,10 @@ def rank_uncertainty_chart(uncertainty: pd.DataFrame, ranked: pd.DataFrame) -> C
         alt.Tooltip("rank_p95:Q", title="Rank, 95th percentile"),
     ]
     interval = base.mark_errorbar(ticks=True, color="#4c78a8").encode(
-        x=alt.X("rank_p05:Q", title="Rank (1 = best)", scale=alt.Scale(zero=False)), x2="rank_p95:Q", tooltip=tooltip
+        x=alt.X("rank_p05:Q", title="Rank (1 = best)", scale=alt.Scale(zero=False)), x2=alt.X2("rank_p95:Q"), tooltip=tooltip
     )
-    median = base.mark_tick(color="#f58518", thickness=2, size=12).encode(x="median_rank:Q", tooltip=tooltip)
-    nominal = base.mark_point(filled=True, color="#333", size=30).encode(x="nominal_rank:Q", tooltip=tooltip)
+    median = base.mark_tick(color="#f58518", thickness=2, size=12).encode(x=alt.X("median_rank:Q"), tooltip=tooltip)
+    nominal = base.mark_point(filled=True, color="#333", size=30).encode(x=alt.X("nominal_rank:Q"), tooltip=tooltip)
     chart = (interval + median + nominal).properties(width=NARROW + 60, height=alt.Step(BAR_STEP), title=f"Rank intervals {year}")
     note = [] if year == ranking_year else [f"The uncertainty table has no {ranking_year}; it shows {year}."]
     return ChartSpec(

@@ -49,8 +49,8 @@ def growth_accounting_chart(accounting: pd.DataFrame, economies: list[str]) -> C
         )
     )
     line = base.mark_line(color="#222", point=alt.OverlayMarkDef(color="#222", size=14)).encode(
-        x="year:O",
-        y="output_growth:Q",
+        x=alt.X("year:O"),
+        y=alt.Y("output_growth:Q"),
         tooltip=[alt.Tooltip("year:O"), tooltip_number("output_growth", "Output growth (dln Y)", 4)],
     )
     chart = (

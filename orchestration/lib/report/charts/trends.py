@@ -95,7 +95,7 @@ def unit_trend_chart(index_rows: pd.DataFrame) -> ChartSpec:
             x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
             y=alt.Y("value:Q", title="Index / score", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("series:N", title=None, sort=series),
-            strokeDash=alt.condition(alt.datum.series == series[0], alt.value([1, 0]), alt.value([4, 3])),
+            strokeDash=alt.StrokeDashValue(**alt.condition(alt.datum.series == series[0], alt.value([1, 0]), alt.value([4, 3]))),
             tooltip=[
                 alt.Tooltip("label:N", title="Unit"),
                 alt.Tooltip("series:N", title="Series"),
