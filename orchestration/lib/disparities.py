@@ -9,8 +9,8 @@ test ``dagum_sorted_sums_equal_the_pairwise_definition`` checks them against eve
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 GROUP_KEYS = ("system_id", "year", "measure")
 
@@ -37,34 +37,22 @@ def region_pair_sums(values: duckdb.DuckDBPyRelation) -> pa.Table:
     """Per system, year, measure and ordered pair of regions present: ``sum_abs``.
 
     ``values`` has a row per unit and measure: system_id, year, measure, region, y (the model
-    ``int_nqpf__12_disparity_values``)."""
-    table = values.select("system_id, year, measure, region, y").to_arrow_table()
-    keys = [_codes(table[name]) for name in GROUP_KEYS]
-    group = np.zeros(table.num_rows, dtype=np.int64)
-    for codes, labels in keys:
-        group = group * (len(labels) + 1) + codes
-    region_codes, region_labels = _codes(table["region"])
-    y = table["y"].to_numpy(zero_copy_only=False)
-    order = np.argsort(group, kind="stable")
-    starts = np.flatnonzero(np.diff(group[order], prepend=-1))
+    ``int_nqpf__12_disparity_values``). DuckDB gathers each group's regions and values; a null
+    region is a region of its own."""
+    groups = values.aggregate(
+        "system_id, year, measure, list(region) as regions, list(y) as y", "system_id, year, measure"
+    ).to_arrow_table()
     columns: dict[str, list] = {name: [] for name in (*GROUP_KEYS, "region_a", "region_b", "sum_abs")}
-    for rows in np.split(order, starts[1:]):
-        present, local = np.unique(region_codes[rows], return_inverse=True)
-        sums = pair_sums(y[rows], local, present.size)
-        a, b = np.divmod(np.arange(present.size**2), present.size)
-        first = rows[0]
-        for name, (codes, labels) in zip(GROUP_KEYS, keys, strict=True):
-            columns[name].extend([labels[codes[first]]] * a.size)
-        columns["region_a"].extend(region_labels[present[a]])
-        columns["region_b"].extend(region_labels[present[b]])
+    for i in range(groups.num_rows):
+        codes, labels = pd.factorize(np.array(groups["regions"][i].as_py(), dtype=object), use_na_sentinel=False)
+        labels = np.where(pd.isna(labels), None, labels)  # factorize labels a null region NaN
+        sums = pair_sums(groups["y"][i].values.to_numpy(zero_copy_only=False), codes, labels.size)
+        a, b = np.divmod(np.arange(labels.size**2), labels.size)
+        for name in GROUP_KEYS:
+            columns[name].extend([groups[name][i].as_py()] * a.size)
+        columns["region_a"].extend(labels[a])
+        columns["region_b"].extend(labels[b])
         columns["sum_abs"].extend(sums.reshape(-1))
-    schema = pa.schema([(name, table.schema.field(name).type) for name in GROUP_KEYS])
+    schema = pa.schema([groups.schema.field(name) for name in GROUP_KEYS])
     schema = schema.append(pa.field("region_a", pa.string())).append(pa.field("region_b", pa.string()))
     return pa.table(columns, schema=schema.append(pa.field("sum_abs", pa.float64())))
-
-
-def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a column and the label of each code (a null is a label of its own)."""
-    encoded = pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
-    labels = np.array(encoded.dictionary.to_pylist(), dtype=object)
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), labels
