@@ -1,7 +1,7 @@
 # The two commands of the README do all setup on a fresh machine:
 #   make run    the main job: environment, dbt manifest, every asset and check, publish
 #   make test   every test
-# Also: make test-fast (unit and dbt-free tests), make lint (ruff, sqlfluff), make ui (Dagster UI,
+# Also: make test-fast (the tests that need neither dbt nor a browser), make lint (ruff, sqlfluff), make ui (Dagster UI,
 # `dg dev`, on 127.0.0.1:3000), make bench (stage timings of a warm refresh),
 # make bench-scale (the index marts at 1M-30M observations against a pandas peer), make lock.
 
@@ -26,7 +26,7 @@ test: $(VENV)/.installed
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: $(VENV)/.installed
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not dbt"
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not dbt and not browser"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check orchestration tests dbt_project

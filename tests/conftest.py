@@ -30,8 +30,9 @@ def pytest_configure(config):
     ensure_manifest(data_paths())
 
 
-# Tests that build with dbt (directly or through a full refresh) are marked `dbt`, so that
-# `make test-fast` (pytest -m "not dbt") runs everything else in well under a minute. Under
+# Tests that build with dbt (directly or through a full refresh) are marked `dbt`, and those that
+# drive Chromium `browser`, so that `make test-fast` (pytest -m "not dbt and not browser") runs
+# everything else in under a minute. Under
 # pytest-xdist the tests sharing one of these fixtures run on one worker, which builds it once.
 SHARED_BUILDS = ("refreshed", "history", "toy", "operated", "vintages")
 
@@ -39,6 +40,8 @@ SHARED_BUILDS = ("refreshed", "history", "toy", "operated", "vintages")
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
+        if "chromium" in item.fixturenames:  # pages in a real browser: `make test` runs them, `make test-fast` does not
+            item.add_marker(pytest.mark.browser)
         shared = [name for name in SHARED_BUILDS if name in item.fixturenames]
         if shared:
             item.add_marker(pytest.mark.dbt)

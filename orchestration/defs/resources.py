@@ -92,8 +92,9 @@ class GreatExpectationsResource(ConfigurableResource):
         # for later runs of the same process and ends with it.
         VALIDATOR.start()
 
-    def validate(self, warehouse: Path, relation: str, suite: Suite) -> dict:
-        return VALIDATOR.validate(warehouse, relation, suite)
+    def validate(self, warehouse: Path, checks: list[tuple[str, Suite]]) -> list[dict]:
+        """Results of each ``(relation, suite)``, in order."""
+        return VALIDATOR.validate(warehouse, checks)
 
 
 def build_resources(data_dir: Path | None = None, data_source: str | None = None) -> dict:

@@ -111,14 +111,15 @@ def build_suite_checks(
         folder = results_dir(paths, context.run.run_id)
         folder.mkdir(parents=True, exist_ok=True)
         identities = raw_identities(paths, {s.name: s for s in suites}, raw_sources) if raw_sources else {}
+        results = {suite.name: reusable_result(paths, suite, identities.get(suite.name)) for suite in suites}
+        due = [suite for suite in suites if results[suite.name] is None]
+        for suite, result in zip(due, gx.validate(paths.warehouse, [(relations[s.asset], s) for s in due]), strict=True):
+            result["run_id"] = context.run.run_id
+            keep_result(paths, suite, identities.get(suite.name), result)
+            results[suite.name] = result
         validated = []
         for suite in suites:
-            identity = identities.get(suite.name)
-            result = reusable_result(paths, suite, identity)
-            if result is None:
-                result = gx.validate(paths.warehouse, relations[suite.asset], suite)
-                result["run_id"] = context.run.run_id
-                keep_result(paths, suite, identity, result)
+            result = results[suite.name]
             saved = folder / f"{suite.name}.json"
             saved.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             validated.append((suite, result, saved))

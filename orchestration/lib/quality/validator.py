@@ -48,11 +48,17 @@ class SuiteValidator:
                 bufsize=1,
             )
 
-    def validate(self, warehouse: Path, relation: str, suite: "Suite") -> dict[str, Any]:
+    def validate(self, warehouse: Path, checks: "list[tuple[str, Suite]]") -> list[dict[str, Any]]:
+        """Validate each ``(relation, suite)`` in one request (one read-only connection), results in order."""
+        if not checks:  # e.g. every raw table unchanged: its results are kept, and GX need not be waited for
+            return []
         self.start()
         with self._lock:
             self._used = True
-            request = {"warehouse": str(warehouse), "relation": relation, "suite": str(suite.path)}
+            request = {
+                "warehouse": str(warehouse),
+                "checks": [{"relation": relation, "suite": str(suite.path)} for relation, suite in checks],
+            }
             try:
                 self._process.stdin.write(json.dumps(request) + "\n")
                 self._process.stdin.flush()
@@ -67,8 +73,9 @@ class SuiteValidator:
                 )
             reply = json.loads(line)
         if "error" in reply:
+            relation, suite = checks[reply["failed"]]
             raise ValidatorError(f"validating {suite.path.name} on {relation} failed in the GX worker:\n{reply['error']}")
-        return reply["result"]
+        return reply["results"]
 
     def shutdown(self) -> None:
         with self._lock:

@@ -1,7 +1,7 @@
 """The GX worker process (see validator.py): one JSON request per line in, one JSON reply out.
 
-    request: {"warehouse": path, "relation": "schema.table", "suite": path of the suite's JSON}
-    reply:   {"result": {...}} or {"error": traceback}
+    request: {"warehouse": path, "checks": [{"relation": "schema.table", "suite": path of the suite's JSON}, ...]}
+    reply:   {"results": [{...}, ...]} (in the checks' order) or {"error": traceback, "failed": index of the check}
 
 It imports GX before reading its first request, and exits when its stdin closes.
 """
@@ -11,7 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .gx_suites import Suite, validate_relation, warm_up
+from .gx_suites import Suite, validate_relations, warm_up
 
 
 def main() -> None:
@@ -20,12 +20,16 @@ def main() -> None:
     warm_up()
     for line in sys.stdin:
         request = json.loads(line)
+        results = []
         try:
-            path = Path(request["suite"])
-            suite = Suite(path, json.loads(path.read_text(encoding="utf-8")))
-            reply = {"result": validate_relation(Path(request["warehouse"]), request["relation"], suite)}
+            checks = [
+                (c["relation"], Suite(Path(c["suite"]), json.loads(Path(c["suite"]).read_text(encoding="utf-8"))))
+                for c in request["checks"]
+            ]
+            results.extend(validate_relations(Path(request["warehouse"]), checks))
+            reply = {"results": results}
         except Exception:  # noqa: BLE001 - the caller reports it with the suite's name
-            reply = {"error": traceback.format_exc()}
+            reply = {"error": traceback.format_exc(), "failed": len(results)}
         replies.write(json.dumps(reply, ensure_ascii=False, default=str) + "\n")
         replies.flush()
 
