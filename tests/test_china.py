@@ -205,14 +205,26 @@ def test_capital_stock_base_year_and_delta_are_dbt_vars(refreshed, tmp_path):
 RAW_COLUMNS = "(region_label, year, variable, variable_label, value, published_unit, source_file, source_line)"
 
 
-def cleaning_error(refreshed, tmp_path: Path, statement: str) -> str:
-    """Apply ``statement`` to a copy of the warehouse's raw tables, rebuild the cleaning model, return dbt's message."""
-    (tmp_path / "warehouse").mkdir()
-    database = tmp_path / "warehouse" / "nqpf.duckdb"
+def cleaning_scratch(refreshed) -> Path:
+    """The data folder the cleaning-error tests run dbt on (see cleaning_error)."""
+    return refreshed.data_dir.parent / "cleaning-scratch"
+
+
+def cleaning_error(refreshed, statement: str) -> str:
+    """Apply ``statement`` to a copy of the warehouse's raw tables, rebuild the cleaning model, return dbt's message.
+
+    Every such test runs dbt on the same scratch folder beside the shared refresh (they share its
+    xdist group, so they run one after another): dbt keys its partial parse by the warehouse path,
+    and a new folder per test would make it parse the whole project again, about 6 s each.
+    """
+    scratch = cleaning_scratch(refreshed)
+    database = scratch / "warehouse" / "nqpf.duckdb"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)  # never replay the last test's log on this copy
     shutil.copyfile(refreshed.data_dir / "warehouse" / "nqpf.duckdb", database)
     with duckdb.connect(str(database)) as con:
         con.execute(statement)
-    return dbt_error(run_dbt(tmp_path, "run", "--select", "int_china__observations"), tmp_path)
+    return dbt_error(run_dbt(scratch, "run", "--select", "int_china__observations"), scratch)
 
 
 def headline_and_rows(message: str) -> list[str]:
@@ -221,10 +233,9 @@ def headline_and_rows(message: str) -> list[str]:
     return lines[: lines.index("")]
 
 
-def test_an_unknown_label_stops_the_build_with_a_list(refreshed, tmp_path):
+def test_an_unknown_label_stops_the_build_with_a_list(refreshed):
     message = cleaning_error(
         refreshed,
-        tmp_path,
         f"""
         insert into raw.china_techme {RAW_COLUMNS} values
         ('北平', 2023, 'v4_ztr_jf_RD', 'RD经费', 1.0, '亿元', 'RDIntense_raw.csv', 900),
@@ -238,14 +249,13 @@ def test_an_unknown_label_stops_the_build_with_a_list(refreshed, tmp_path):
         "- china | 北平 | 2 | RDIntense_raw.csv line 900",
     ]
     # a label shaped like SQL travels as data: it is listed, and it ran nothing
-    with duckdb.connect(str(tmp_path / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(cleaning_scratch(refreshed) / "warehouse" / "nqpf.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from raw.pwt").fetchone()[0] == 12810
 
 
-def test_a_wrong_unit_stops_the_build(refreshed, tmp_path):
+def test_a_wrong_unit_stops_the_build(refreshed):
     message = cleaning_error(
         refreshed,
-        tmp_path,
         """
         update raw.china_techme set published_unit = '件' where region_label = '北京' and variable = 'v4_ztr_jf_RD' and year = 2023""",
     )
@@ -256,10 +266,9 @@ def test_a_wrong_unit_stops_the_build(refreshed, tmp_path):
     assert row.startswith("- china | v4_ztr_jf_RD | 亿元 (2011), ") and row.endswith(", 件 (2023)")
 
 
-def test_a_province_year_published_twice_stops_the_build(refreshed, tmp_path):
+def test_a_province_year_published_twice_stops_the_build(refreshed):
     message = cleaning_error(
         refreshed,
-        tmp_path,
         f"""
         insert into raw.china_techme {RAW_COLUMNS} values ('北 京', 2023, 'v4_ztr_jf_RD', 'RD经费', 2000.0, '亿元', 'extra.csv', 2)""",
     )

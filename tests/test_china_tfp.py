@@ -241,10 +241,9 @@ def test_the_provincial_index_stands_beside_provincial_tfp(refreshed):
 # ---------------------------------------------------------------- bad NBS input reaching dbt
 
 
-def test_a_province_code_that_contradicts_its_label_stops_the_build(refreshed, tmp_path):
+def test_a_province_code_that_contradicts_its_label_stops_the_build(refreshed):
     message = cleaning_error(
         refreshed,
-        tmp_path,
         "update raw.china_nbs set region_code = '120000' where region_label = '北京市' and variable = 'nbs_gdp' and year = 2019",
     )
     assert headline_and_rows(message) == [
@@ -254,19 +253,17 @@ def test_a_province_code_that_contradicts_its_label_stops_the_build(refreshed, t
     ]
 
 
-def test_an_unknown_ceads_code_stops_the_build(refreshed, tmp_path):
+def test_an_unknown_ceads_code_stops_the_build(refreshed):
     message = cleaning_error(
         refreshed,
-        tmp_path,
         f"insert into raw.china_co2 {RAW_COLUMNS} values ('CN-TW', 2019, 'co2_emissions', 'CO2', 1.0, 't', 'EmissionsAgg.csv', 700)",
     )
     assert headline_and_rows(message)[1:] == ["- china_co2 | CN-TW | 1 | EmissionsAgg.csv line 700"]
 
 
-def test_a_unit_that_changes_within_a_series_stops_the_build(refreshed, tmp_path):
+def test_a_unit_that_changes_within_a_series_stops_the_build(refreshed):
     message = cleaning_error(
         refreshed,
-        tmp_path,
         "update raw.china_nbs set published_unit = '万人' where region_label = '北京市' and variable = 'nbs_gdp' and year = 2019",
     )
     assert headline_and_rows(message) == [
