@@ -63,6 +63,9 @@ def test_the_worker_validates_a_batch_in_order_and_names_the_suite_that_failed(w
         assert without_time(first) == without_time(second) and first["relation"] == "main.toy_values"
         with pytest.raises(ValidatorError, match=r"^validating toy_values.json on main.no_such_table failed in the GX worker:\n"):
             validator.validate(warehouse, [("main.toy_values", suite), ("main.no_such_table", suite)])
+        missing = Suite(suite.path.with_name("missing.json"), SUITE)  # its file cannot be read in the worker
+        with pytest.raises(ValidatorError, match=r"^validating missing.json on main.toy_values failed in the GX worker:\n"):
+            validator.validate(warehouse, [("main.toy_values", suite), ("main.toy_values", missing)])
         assert validator.validate(warehouse, []) == []
     finally:
         validator.shutdown()

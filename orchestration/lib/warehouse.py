@@ -81,9 +81,3 @@ def loaded_snapshots(con: duckdb.DuckDBPyConnection, source: str) -> list[dict]:
     if not known:
         return []
     return as_records(con.execute(f"select * from {SNAPSHOTS_TABLE} where source = ?", [source]))
-
-
-def read_relation(warehouse: Path, relation: str) -> pd.DataFrame:
-    """A whole table or view as a DataFrame, over a read-only connection."""
-    with connect(warehouse, read_only=True) as con:
-        return con.execute(f"select * from {relation}").df()

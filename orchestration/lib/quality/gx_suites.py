@@ -15,7 +15,7 @@ GX is imported lazily (it takes seconds): see ``validator.py`` for where that ha
 import json
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -51,6 +51,10 @@ class Suite:
     path: Path
     definition: dict[str, Any]
 
+    @classmethod
+    def read(cls, path: Path) -> "Suite":
+        return cls(path, json.loads(path.read_text(encoding="utf-8")))
+
     @property
     def name(self) -> str:
         return self.definition["name"]
@@ -65,7 +69,7 @@ class Suite:
 
 
 def load_suites(directory: Path) -> list[Suite]:
-    return [Suite(path, json.loads(path.read_text(encoding="utf-8"))) for path in sorted(directory.glob("*.json"))]
+    return [Suite.read(path) for path in sorted(directory.glob("*.json"))]
 
 
 @cache
@@ -87,7 +91,7 @@ def warm_up() -> None:
     _context()
 
 
-def validate_relations(warehouse: Path, checks: Sequence[tuple[str, Suite]]) -> Iterator[dict[str, Any]]:
+def validate_relations(warehouse: Path, checks: Iterable[tuple[str, Suite]]) -> Iterator[dict[str, Any]]:
     """Validate the current rows of each ``(relation, suite)``, in order, over one read-only connection."""
     with connect(warehouse, read_only=True) as con:
         for relation, suite in checks:

@@ -22,10 +22,8 @@ def main() -> None:
         request = json.loads(line)
         results = []
         try:
-            checks = [
-                (c["relation"], Suite(Path(c["suite"]), json.loads(Path(c["suite"]).read_text(encoding="utf-8"))))
-                for c in request["checks"]
-            ]
+            # Lazily: a suite file that cannot be read fails at its own place, so ``failed`` names it.
+            checks = ((c["relation"], Suite.read(Path(c["suite"]))) for c in request["checks"])
             results.extend(validate_relations(Path(request["warehouse"]), checks))
             reply = {"results": results}
         except Exception:  # noqa: BLE001 - the caller reports it with the suite's name
