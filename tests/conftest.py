@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
-from orchestration.lib.settings import DBT_PROJECT_DIR, DEFAULT_MIRROR_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR, DEFAULT_MIRROR_DIR, DataPaths, dbt_environment
 
 MIRROR = DEFAULT_MIRROR_DIR
 PWT_MIRROR_FILE = MIRROR / "pwt" / "pwt1001.csv"
@@ -99,7 +99,7 @@ def run_dbt(data_dir: Path, *args: str, project: Path = DBT_PROJECT_DIR) -> subp
             str(data_dir / "target"),
         ],
         cwd=project,
-        env={**os.environ, "NQPF_DATA_DIR": str(data_dir)},
+        env=dbt_environment(DataPaths(data_dir)),
         capture_output=True,
         text=True,
     )

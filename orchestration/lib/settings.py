@@ -96,6 +96,16 @@ def data_paths() -> DataPaths:
     return DataPaths(root)
 
 
+def dbt_settings(paths: DataPaths) -> dict[str, str]:
+    """What every dbt process needs in its environment, beyond the caller's own.
+
+    The warehouse of ``paths``, as an absolute path. And NumPy's BLAS on one thread (unless the
+    caller says otherwise): inside dbt, dbt's two threads and DuckDB already keep both cores busy,
+    and OpenBLAS's own threads, which spin while they wait, only took CPU from them (measured:
+    7% less CPU for a full build with one BLAS thread)."""
+    return {DATA_DIR_ENV: str(paths.root.resolve()), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+
+
 def dbt_environment(paths: DataPaths) -> dict[str, str]:
-    """The environment of every dbt process: the warehouse of ``paths``, as an absolute path."""
-    return {**os.environ, DATA_DIR_ENV: str(paths.root.resolve())}
+    """The environment of every dbt process started with ``subprocess``."""
+    return {**os.environ, **dbt_settings(paths)}

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ...lib.dbt_manifest import keep_partial_parse, restore_partial_parse
 from ...lib.inputs import REFRESH_INPUTS, forget_published
-from ...lib.settings import DATA_DIR_ENV, DataPaths
+from ...lib.settings import DataPaths, dbt_settings
 from ...lib.warehouse import connect
 from ..previews import preview_query
 from ..resources import DataDirResource, RefreshLockResource
@@ -116,7 +116,7 @@ def nqpf_dbt_models(
     data_dir: DataDirResource,
     refresh_lock: RefreshLockResource,  # held for the whole run (one refresh per data folder)
 ) -> Iterator:
-    os.environ[DATA_DIR_ENV] = str(data_dir.paths.root.resolve())  # dbt's profile reads the warehouse path from here
+    os.environ.update(dbt_settings(data_dir.paths))  # dagster-dbt hands this process's environment to dbt
     forget_published(data_dir.paths)  # from here on the warehouse may no longer hold what was published
     unchanged = unchanged_seeds(context, data_dir.paths)
     if unchanged:

@@ -70,11 +70,9 @@ def correlation_ratio(x: np.ndarray, y: np.ndarray, bins: int | None = None) -> 
     if x.size < 10 or np.var(y) == 0:
         return np.nan
     bins = bins or int(np.clip(x.size // 20, 5, 50))
-    order = np.argsort(x, kind="stable")
-    # equal-frequency bins that never split tied values of x
-    edges = np.searchsorted(x[order], np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1]), side="right")
-    labels = np.empty(x.size, dtype=int)
-    labels[order] = np.searchsorted(edges, np.arange(x.size), side="right")
+    # equal-frequency bins that never split tied values of x: a value's bin is the number of
+    # inner quantiles below it (no sort of x, which at a million rows cost 0.2 s per indicator)
+    labels = np.searchsorted(np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1]), x, side="left")
     counts = np.bincount(labels)
     used = counts > 0
     means = np.bincount(labels, weights=y)[used] / counts[used]
