@@ -19,10 +19,17 @@ def minmax(x: np.ndarray, low: float = 0.0, high: float = 1.0, constant: float =
     """``(x - min) / (max - min) * (high - low) + low`` per column; a constant column gets ``constant``."""
     lo, hi = _column(np.nanmin, x), _column(np.nanmax, x)
     span = hi - lo
+    # in place on one new array: at tens of millions of values each temporary is a full pass
+    scaled = np.subtract(x, lo)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = np.where(span > 0, (x - lo) / span * (high - low) + low, constant)
+        scaled /= span
+    scaled *= high - low
+    scaled += low
+    scaled[:, ~(span[0] > 0)] = constant  # a constant (or empty) column
     # shift + (1 - shift) * 1 can round to just above 1: the clip only absorbs that rounding
-    return np.where(np.isnan(x), np.nan, np.minimum(scaled, high))
+    np.minimum(scaled, high, out=scaled)
+    scaled[np.isnan(x)] = np.nan
+    return scaled
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
@@ -59,7 +66,9 @@ def _column(statistic, x: np.ndarray) -> np.ndarray:
     """A per-column statistic of the non-missing values, NaN (without a warning) for an empty column."""
     result = np.full((1, x.shape[1]), np.nan)
     has = ~np.isnan(x).all(axis=0)
-    if has.any():
+    if has.all():  # no column to leave out: no copy of the values
+        result[0] = statistic(x, axis=0)
+    elif has.any():
         result[0, has] = statistic(x[:, has], axis=0)
     return result
 

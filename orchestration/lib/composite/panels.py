@@ -1,11 +1,12 @@
 """From the dbt relations to ``system.Panel`` objects and back to long tables.
 
-The dbt Python models (``models/intermediate/nqpf/int_nqpf__07...11``) read the same two
-relations: the engine input (one row per system, indicator and index unit-year, with the value
-after gap filling) and the systems seed (each system's nominal choices and Monte Carlo
-settings). This module turns them into one ``Panel`` and one ``Settings`` per system, so every
-model starts from the same arrays, and each model returns a long table (Arrow for the tables
-with a row per cell or unit-year, which dbt-duckdb loads without a copy through pandas).
+The dbt Python models (``models/intermediate/nqpf/int_nqpf__07...11``) read the same relations:
+the engine input (``EngineInput``: the cells, one per system, indicator and index unit-year with
+the value after gap filling, placed by row and column number; the rows, one per index unit-year;
+the columns, one per indicator in use) and the systems seed (each system's nominal choices and
+Monte Carlo settings). This module turns them into one ``Panel`` and one ``Settings`` per system,
+so every model starts from the same arrays, and each model returns a long table (Arrow for the
+tables with a row per cell or unit-year, which dbt-duckdb loads without a copy through pandas).
 """
 
 from collections.abc import Mapping
@@ -55,20 +56,29 @@ def settings_of(system: Mapping) -> Settings:
     )
 
 
-def panels(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> dict[str, tuple[Panel, Settings]]:
+@dataclass(frozen=True)
+class EngineInput:
+    """The models int_nqpf__06_engine_input (``cells``), ``_engine_rows`` (``rows``) and ``_engine_columns`` (``columns``)."""
+
+    cells: duckdb.DuckDBPyRelation
+    rows: duckdb.DuckDBPyRelation
+    columns: duckdb.DuckDBPyRelation
+
+
+def panels(engine: EngineInput, systems: pd.DataFrame) -> dict[str, tuple[Panel, Settings]]:
     """Per system: its panel (index unit-years x indicators in use) and its settings.
 
-    Reads the relation column by column into NumPy (no long pandas table, no pivot): the values
-    go into the matrix at the positions the model gives them (``panel_row``, ``panel_column``),
+    Reads the relations column by column into NumPy (no long pandas table, no pivot): the values
+    go into the matrix at the positions the cells give them (``panel_row``, ``panel_column``),
     which keeps a system of tens of millions of cells to a few seconds and one copy in memory."""
     out = {}
     by_system = systems.set_index("system_id")
-    system_ids = sorted(row[0] for row in engine_input.select("system_id").distinct().fetchall())
+    system_ids = sorted(row[0] for row in engine.cells.select("system_id").distinct().fetchall())
     for system_id in system_ids:
-        rows = engine_input.filter(duckdb.ColumnExpression("system_id") == duckdb.ConstantExpression(system_id))
-        units = rows.filter("panel_column = 0").order("panel_row").select("geo_code, year, unit_group").fetchnumpy()
-        meta = rows.filter("panel_row = 0").order("panel_column").select("indicator_id, element, direction").fetchnumpy()
-        cells = rows.select("panel_row, panel_column, coalesce(value, 'NaN'::double) as value, cell_id").fetchnumpy()
+        units = _of_system(engine.rows, system_id).order("panel_row").select("geo_code, year, unit_group").fetchnumpy()
+        meta = _of_system(engine.columns, system_id).order("panel_column").select("indicator_id, element, direction").fetchnumpy()
+        cells = _of_system(engine.cells, system_id)
+        cells = cells.select("panel_row, panel_column, coalesce(value, 'NaN'::double) as value, cell_id").fetchnumpy()
         shape = (units["year"].size, meta["indicator_id"].size)
         values, cell_ids = np.full(shape, np.nan), np.zeros(shape, dtype=np.int64)
         values[cells["panel_row"], cells["panel_column"]] = cells["value"]
@@ -87,6 +97,10 @@ def panels(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> dict
         )
         out[system_id] = (panel, settings_of({**system.to_dict(), "system_id": system_id}))
     return out
+
+
+def _of_system(relation: duckdb.DuckDBPyRelation, system_id: str) -> duckdb.DuckDBPyRelation:
+    return relation.filter(duckdb.ColumnExpression("system_id") == duckdb.ConstantExpression(system_id))
 
 
 def _strings(column) -> np.ndarray:

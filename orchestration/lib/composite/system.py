@@ -109,7 +109,8 @@ def evaluate(panel: Panel, choices: Choices, every_weighting: bool = True, prepa
     treatments, treated, imputed, prepared = prepared_data or prepare(panel, choices)
     z = normalisation.normalise(normalisation.oriented(prepared, panel.directions), choices.normalisation, panel.shift)
     result = Result(choices, treatments, treated, imputed, prepared, z)
-    basis = weight_basis(panel, prepared)
+    # under min-max the normalised values are the weight basis itself (a full pass saved at scale)
+    basis = z if choices.normalisation == "minmax" else weight_basis(panel, prepared)
     for method in weighting.METHODS if every_weighting else (choices.weighting,):
         result.weights_in_element[method], result.weights_in_system[method] = weighting.weights(basis, panel.elements, method)
     result.entropy = 1 - weighting.entropy_divergence(basis)

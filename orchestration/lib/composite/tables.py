@@ -1,7 +1,7 @@
 """The tables the NQPF dbt Python models return, one function per model, for every system at once.
 
-Each takes the engine input as a DuckDB relation and the systems seed as a DataFrame (see
-``panels``) and returns a table whose columns the model's schema documents: an Arrow table where
+Each takes the engine input (``panels.EngineInput``, three DuckDB relations) and the systems
+seed as a DataFrame (see ``panels``) and returns a table whose columns the model's schema documents: an Arrow table where
 there is a row per cell or unit-year, a DataFrame for the small per-indicator tables. A system's
 nominal result is computed once per dbt run and reused by the models after the first (see
 ``_nominal``); only ``unit_year_results`` runs the Monte Carlo, and not at all for a system with
@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import audit, weighting
-from .panels import Settings, column, labelled, panels, unit_years
+from .panels import EngineInput, Settings, column, labelled, panels, unit_years
 from .statistics import shape
 from .system import FACTORS, Panel, Result, evaluate, one_at_a_time, prepare
 from .system import analyse as analyse_uncertainty
@@ -30,18 +30,18 @@ TREATMENT_LABELS = ("none", "winsorised_high", "winsorised_low", "logged")
 
 # The composite models run one after another in one dbt process and read the same engine input:
 # its panels are read and each system's nominal result computed once for the content of the input
-# (a hash over every row, about a second at 30M cells, against 6 s to read the panels) and kept for
+# (a hash over every row, about a second at 30M cells, against several to read the panels) and kept for
 # the next model, which at tens of millions of cells saves two reads and two full evaluations.
 _evaluated: dict[tuple[str, str], dict[str, tuple[Panel, Settings, Result]]] = {}
 
 
-def _nominal(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame):
-    key = (_content_key(engine_input), systems.to_csv())
+def _nominal(engine: EngineInput, systems: pd.DataFrame):
+    key = (*(_content_key(relation) for relation in (engine.cells, engine.rows, engine.columns)), systems.to_csv())
     if key not in _evaluated:
         _evaluated.clear()
         _evaluated[key] = {
             system_id: (panel, settings, evaluate(panel, settings.nominal, every_weighting=True))
-            for system_id, (panel, settings) in panels(engine_input, systems).items()
+            for system_id, (panel, settings) in panels(engine, systems).items()
         }
     for system_id, (panel, settings, result) in _evaluated[key].items():
         yield system_id, panel, settings, result
@@ -57,14 +57,14 @@ def _concat(frames: list[pa.Table], columns: list[str]) -> pa.Table | pd.DataFra
     return pa.concat_tables(frames) if frames else pd.DataFrame(columns=columns)
 
 
-def values(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
+def values(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per cell of the index (``cell_id``): the value treated, imputed, normalised.
 
     Only the cell key and what the library computed: mart_nqpf_panel joins it to the cell's other
     columns by that key, and at tens of millions of cells each text key would cost more to write
     than the numbers."""
     frames = []
-    for _, panel, _, result in _nominal(engine_input, systems):
+    for _, panel, _, result in _nominal(engine, systems):
         treatment = labelled(TREATMENT_LABELS, np.column_stack([_value_labels(t) for t in result.treatments]))
         frames.append(
             pa.table(
@@ -184,10 +184,10 @@ def _element_counts(panel, result: Result) -> dict[str, np.ndarray]:
     return counts
 
 
-def variants(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
+def variants(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per system, unit-year and variant (the nominal choices, and each one changed alone): index and rank."""
     frames = []
-    for system_id, panel, settings, nominal in _nominal(engine_input, systems):
+    for system_id, panel, settings, nominal in _nominal(engine, systems):
         # variants that share treatment and imputation share their prepared values (the nominal's are known)
         nominal_key = (settings.nominal.treatment, settings.nominal.imputation)
         prepared = {nominal_key: (nominal.treatments, nominal.treated, nominal.imputed, nominal.prepared)}
@@ -238,11 +238,11 @@ def _uncertainty_columns(panel, settings, nominal: Result) -> dict[str, np.ndarr
     }
 
 
-def audit_table(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pd.DataFrame:
+def audit_table(engine: EngineInput, systems: pd.DataFrame) -> pd.DataFrame:
     """Per system, element and indicator (and one row per element): correlations with the element score
     and the index, Cronbach's alpha and the first principal component's share of variance."""
     rows = []
-    for system_id, panel, _, result in _nominal(engine_input, systems):
+    for system_id, panel, _, result in _nominal(engine, systems):
         z = result.normalised
         for element in panel.element_names:
             members = np.flatnonzero(panel.elements == element)
@@ -280,21 +280,21 @@ def audit_table(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) ->
     return pd.DataFrame(rows)
 
 
-def indicators(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pd.DataFrame:
+def indicators(engine: EngineInput, systems: pd.DataFrame) -> pd.DataFrame:
     """Per system and indicator: its treatment record beside its weights (one nominal evaluation per system)."""
     frames = []
-    for system_id, panel, settings, result in _nominal(engine_input, systems):
+    for system_id, panel, settings, result in _nominal(engine, systems):
         treated = pd.DataFrame(_treatment_rows(system_id, panel, settings, result))
         weighted = pd.DataFrame(_weight_rows(system_id, panel, settings, result))
         frames.append(treated.merge(weighted, on=["system_id", "indicator_id"], validate="1:1"))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["system_id", "indicator_id"])
 
 
-def unit_year_results(engine_input: duckdb.DuckDBPyRelation, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
+def unit_year_results(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per system and index unit-year: the nominal scores beside the rank's uncertainty and sensitivity
     (one nominal evaluation per system serves both)."""
     frames = []
-    for system_id, panel, settings, result in _nominal(engine_input, systems):
+    for system_id, panel, settings, result in _nominal(engine, systems):
         columns = _score_columns(panel, result) | _uncertainty_columns(panel, settings, result)
         frames.append(unit_years(system_id, panel, **columns))
     return _concat(frames, ["system_id", "geo_code", "year"])

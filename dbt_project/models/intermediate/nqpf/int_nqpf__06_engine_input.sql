@@ -1,73 +1,53 @@
--- What the composite-indicator library reads (int_nqpf__07 to __11): every indicator in use x
--- every unit-year in the index, with the value after gap filling (null where there is none)
--- and the unit's group for group imputation (income group or region, as the system says).
--- panel_row and panel_column place each cell in the system's panel (rows: units, then years;
--- columns: indicators, each in code order), so the library fills its matrices by position;
--- cell_id (macro nqpf_cell_id) goes with each cell to int_nqpf__07, which mart_nqpf_panel joins by it.
-with indicators as (
+-- The cells the composite library reads (int_nqpf__07 to __11): every indicator in use x every
+-- unit-year in the index, with the value after gap filling (null where there is none), placed
+-- by position in the system's panel: panel_row (int_nqpf__06_engine_rows) and panel_column
+-- (int_nqpf__06_engine_columns). Numbers only: at tens of millions of cells each text column
+-- would cost more to write than the values, and the unit's and indicator's labels are one row
+-- per unit-year or per indicator in those two models. cell_id (macro nqpf_cell_id) goes with
+-- each cell to int_nqpf__07, which mart_nqpf_panel joins by it.
+with engine_rows as (
 
-    select * from {{ ref('int_nqpf__01_system_indicators') }}
-
-),
-
-in_use as (
-
-    select
-        system_id,
-        indicator_id,
-        cast(row_number() over (partition by system_id order by indicator_id) - 1 as integer) as panel_column
-    from {{ ref('int_nqpf__04_indicator_status') }}
-    where status = 'in use'
-
-),
-
-index_rows as (
-
-    -- numbered here, per unit-year, not over every cell: one sort of the rows, not of the cells
     select
         system_id,
         geo_code,
         year,
-        cast(row_number() over (partition by system_id order by geo_code, year) - 1 as integer) as panel_row
-    from {{ ref('int_nqpf__05_sample') }}
-    where in_index
+        panel_row
+    from {{ ref('int_nqpf__06_engine_rows') }}
+
+),
+
+engine_columns as (
+
+    select
+        system_id,
+        indicator_id,
+        panel_column
+    from {{ ref('int_nqpf__06_engine_columns') }}
 
 ),
 
 index_cells as materialized (
 
     -- the filled grid has every indicator x every unit-year of the window: its index unit-years
-    -- are the cells. Materialized, so that the optimizer joins the cells to the unit-years (a
-    -- small table) first rather than cross the small tables into a grid and join the cells to it
+    -- are the cells. Materialized, so that the optimizer joins the cells to the unit-years first
+    -- rather than cross the unit-years with the indicators into a grid and join the cells to it
+    -- (a hash table of every cell: twice the time at 30M cells)
     select
-        filled.*,
-        index_rows.panel_row
+        filled.system_id,
+        filled.indicator_id,
+        engine_rows.panel_row,
+        filled.filled_value as value,
+        filled.cell_id
     from {{ ref('int_nqpf__03_filled') }} as filled
-    inner join index_rows using (system_id, geo_code, year)
+    inner join engine_rows using (system_id, geo_code, year)
 
 )
 
 select
-    cells.system_id,
-    cells.indicator_id,
-    indicators.element,
-    indicators.direction,
-    cells.geo_code,
-    cells.year,
-    case systems.imputation_group
-        when 'income_group' then geographies.income_group
-        else geographies.region
-    end as unit_group,
-    cells.filled_value as value,
-    cells.fill_method,
-    cells.cell_id,
-    cells.panel_row,
-    in_use.panel_column
-from index_cells as cells
-inner join in_use using (system_id, indicator_id)
-inner join indicators using (system_id, indicator_id)
-inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
-inner join {{ ref('int_geographies') }} as geographies
-    on
-        cells.geo_code = geographies.geo_code
-        and indicators.geography = geographies.geography
+    index_cells.system_id,
+    index_cells.panel_row,
+    engine_columns.panel_column,
+    index_cells.value,
+    index_cells.cell_id
+from index_cells
+inner join engine_columns using (system_id, indicator_id)

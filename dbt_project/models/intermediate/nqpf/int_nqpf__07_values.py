@@ -3,4 +3,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from orchestration.lib.composite import tables
 
-    return tables.values(dbt.ref("int_nqpf__06_engine_input"), dbt.ref("stg_nqpf__systems").df())
+    engine = tables.EngineInput(
+        dbt.ref("int_nqpf__06_engine_input"), dbt.ref("int_nqpf__06_engine_rows"), dbt.ref("int_nqpf__06_engine_columns")
+    )
+    return tables.values(engine, dbt.ref("stg_nqpf__systems").df())

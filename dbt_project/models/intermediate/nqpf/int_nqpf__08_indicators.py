@@ -6,4 +6,7 @@ def model(dbt, session):
     dbt.ref("int_nqpf__07_values")
     from orchestration.lib.composite import tables
 
-    return tables.indicators(dbt.ref("int_nqpf__06_engine_input"), dbt.ref("stg_nqpf__systems").df())
+    engine = tables.EngineInput(
+        dbt.ref("int_nqpf__06_engine_input"), dbt.ref("int_nqpf__06_engine_rows"), dbt.ref("int_nqpf__06_engine_columns")
+    )
+    return tables.indicators(engine, dbt.ref("stg_nqpf__systems").df())

@@ -6,4 +6,7 @@ def model(dbt, session):
     dbt.ref("int_nqpf__09_unit_years")
     from orchestration.lib.composite import tables
 
-    return tables.variants(dbt.ref("int_nqpf__06_engine_input"), dbt.ref("stg_nqpf__systems").df())
+    engine = tables.EngineInput(
+        dbt.ref("int_nqpf__06_engine_input"), dbt.ref("int_nqpf__06_engine_rows"), dbt.ref("int_nqpf__06_engine_columns")
+    )
+    return tables.variants(engine, dbt.ref("stg_nqpf__systems").df())
