@@ -96,14 +96,26 @@ def data_paths() -> DataPaths:
     return DataPaths(root)
 
 
-def dbt_settings(paths: DataPaths) -> dict[str, str]:
-    """What every dbt process needs in its environment, beyond the caller's own.
+def numeric_settings() -> dict[str, str]:
+    """NumPy's settings for the processes that compute (dbt, the benchmarks), unless the caller sets them.
 
-    The warehouse of ``paths``, as an absolute path. And NumPy's BLAS on one thread (unless the
-    caller says otherwise): inside dbt, dbt's two threads and DuckDB already keep both cores busy,
-    and OpenBLAS's own threads, which spin while they wait, only took CPU from them (measured:
-    7% less CPU for a full build with one BLAS thread)."""
-    return {DATA_DIR_ENV: str(paths.root.resolve()), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    - BLAS on one thread: inside dbt, dbt's two threads and DuckDB already keep both cores busy,
+      and OpenBLAS's own threads, which spin while they wait, only took CPU from them (measured:
+      7% less CPU for a full build with one BLAS thread).
+    - No transparent huge pages for NumPy's arrays (``NUMPY_MADVISE_HUGEPAGE=0``): where the kernel
+      compacts memory on demand for them (``defrag`` set to ``madvise``, a common default), the
+      first write to each new 240 MB array took 1.4 s instead of 0.12 s, and the composite
+      library's nominal evaluation at 30M cells 19.4 s instead of 13.3 s."""
+    return {
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
+        "NUMPY_MADVISE_HUGEPAGE": os.environ.get("NUMPY_MADVISE_HUGEPAGE", "0"),
+    }
+
+
+def dbt_settings(paths: DataPaths) -> dict[str, str]:
+    """What every dbt process needs in its environment, beyond the caller's own: the warehouse of
+    ``paths``, as an absolute path, and NumPy's settings (``numeric_settings``)."""
+    return {DATA_DIR_ENV: str(paths.root.resolve()), **numeric_settings()}
 
 
 def dbt_environment(paths: DataPaths) -> dict[str, str]:

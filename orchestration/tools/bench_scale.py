@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR, numeric_settings
 from orchestration.lib.synthetic import Shape, generate
 
 # The marts of the index and their whole upstream: panel, treatment, weights, element scores,
@@ -98,7 +98,8 @@ def run_size(size: str, work: Path, peer_timeout: float) -> dict:
     started = time.perf_counter()
     rows = generate(directory, shape_of(size))
     generated = time.perf_counter() - started
-    env = {**os.environ, "NQPF_SYNTHETIC_DIR": str(directory)}
+    # the pipeline and the peer compute with the same NumPy settings as the nightly's dbt
+    env = {**os.environ, **numeric_settings(), "NQPF_SYNTHETIC_DIR": str(directory)}
     pipeline = measured(dbt_build(directory, work / "target"), env)
     if pipeline["returncode"] != 0:
         raise SystemExit(f"the dbt build of {size} failed:\n{pipeline['output'][-4000:]}")

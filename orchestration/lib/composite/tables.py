@@ -85,7 +85,11 @@ def _value_labels(record) -> np.ndarray:
     """What treatment did to each value, as a code into ``TREATMENT_LABELS``."""
     if record.log_transformed:
         return np.where(np.isnan(record.values), 0, 3).astype(np.int8)
-    return np.select([record.points == "winhi", record.points == "winlo"], [1, 2], 0).astype(np.int8)
+    codes = np.zeros(record.values.shape, dtype=np.int8)
+    if record.method == "winsorise":  # only then are points labelled (comparing text labels costs seconds at scale)
+        codes[record.points == "winhi"] = 1
+        codes[record.points == "winlo"] = 2
+    return codes
 
 
 def _treatment_rows(system_id: str, panel, settings, result: Result) -> list[dict]:

@@ -3,7 +3,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     # The composite models run one after the other: two CPU-bound Python models in dbt's two
     # threads share one interpreter lock and each runs more than twice as slowly.
-    dbt.ref("int_nqpf__07_values")
+    dbt.ref("int_nqpf__09_unit_years")
     from orchestration.lib.composite import tables
 
     engine = tables.EngineInput(

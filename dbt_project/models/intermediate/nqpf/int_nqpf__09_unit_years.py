@@ -3,7 +3,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     # The composite models run one after the other: two CPU-bound Python models in dbt's two
     # threads share one interpreter lock and each runs more than twice as slowly.
-    dbt.ref("int_nqpf__08_indicators")
+    # The unit-year results come next: the index marts wait on them, the indicator tables do not.
+    dbt.ref("int_nqpf__07_values")
     from orchestration.lib.composite import tables
 
     engine = tables.EngineInput(

@@ -3,7 +3,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     # The composite models run one after the other: two CPU-bound Python models in dbt's two
     # threads share one interpreter lock and each runs more than twice as slowly.
-    dbt.ref("int_nqpf__09_unit_years")
+    dbt.ref("int_nqpf__08_indicators")
     from orchestration.lib.composite import tables
 
     engine = tables.EngineInput(
