@@ -18,7 +18,10 @@ are those of the OECD/JRC Handbook, in this order:
 its ranks for many draws at once (the uncertainty and sensitivity analyses).
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import numpy as np
 
@@ -27,6 +30,15 @@ from .treatment import Treatment, TreatmentRule, treat, untreated
 from .uncertainty import level, noisy_weights, ranks_within, saltelli_design, sensitivity_indices
 
 GEOMETRIC_FLOOR = 0.01  # geometric means read values rescaled to [0.01, 1] (COINr's [1, 100] / 100)
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """Threads for the independent pieces of one evaluation (the indicators' treatments, the years'
+    imputations, the weighting methods). NumPy lets go of the interpreter lock inside its loops, so
+    at tens of millions of cells two threads take 35-40% off these steps (measured at 30M: weights
+    5.3 s to 3.3 s, treatment 2.8 s to 1.8 s); the results are the same, computed apart."""
+    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="composite")
 
 
 @dataclass(frozen=True)
@@ -81,12 +93,15 @@ def prepare(panel: Panel, choices: Choices) -> tuple[list[Treatment], np.ndarray
         treatments = [untreated(panel.values[:, j]) for j in range(columns)]
         treated = panel.values.copy()
     else:
-        treatments = [treat(panel.values[:, j], choices.treatment) for j in range(columns)]
+        treatments = list(_pool().map(lambda j: treat(panel.values[:, j], choices.treatment), range(columns)))
         treated = np.column_stack([t.values for t in treatments]) if columns else panel.values.copy()
     prepared = treated.copy()
-    for year in np.unique(panel.year):
-        rows = panel.year == year
-        prepared[rows] = imputation.impute_columns(treated[rows], choices.imputation, panel.group[rows])
+    years = [panel.year == year for year in np.unique(panel.year)]
+    imputed_by_year = _pool().map(
+        lambda rows: imputation.impute_columns(treated[rows], choices.imputation, panel.group[rows]), years
+    )
+    for rows, values in zip(years, imputed_by_year, strict=True):
+        prepared[rows] = values
     return treatments, treated, np.isnan(treated) & ~np.isnan(prepared), prepared
 
 
@@ -111,8 +126,11 @@ def evaluate(panel: Panel, choices: Choices, every_weighting: bool = True, prepa
     result = Result(choices, treatments, treated, imputed, prepared, z)
     # under min-max the normalised values are the weight basis itself (a full pass saved at scale)
     basis = z if choices.normalisation == "minmax" else weight_basis(panel, prepared)
-    for method in weighting.METHODS if every_weighting else (choices.weighting,):
-        result.weights_in_element[method], result.weights_in_system[method] = weighting.weights(basis, panel.elements, method)
+    methods = weighting.METHODS if every_weighting else (choices.weighting,)
+    for method, (in_element, in_system) in zip(
+        methods, _pool().map(lambda method: weighting.weights(basis, panel.elements, method), methods), strict=True
+    ):
+        result.weights_in_element[method], result.weights_in_system[method] = in_element, in_system
     result.entropy = 1 - weighting.entropy_divergence(basis)
     in_element = result.weights_in_element[choices.weighting]
     in_system = result.weights_in_system[choices.weighting]
