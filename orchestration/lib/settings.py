@@ -106,9 +106,10 @@ def numeric_settings() -> dict[str, str]:
       compacts memory on demand for them (``defrag`` set to ``madvise``, a common default), the
       first write to each new 240 MB array took 1.4 s instead of 0.12 s, and the composite
       library's nominal evaluation at 30M cells 19.4 s instead of 13.3 s."""
+    # an empty value counts as unset (NumPy would fail to start on NUMPY_MADVISE_HUGEPAGE="")
     return {
-        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
-        "NUMPY_MADVISE_HUGEPAGE": os.environ.get("NUMPY_MADVISE_HUGEPAGE", "0"),
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS") or "1",
+        "NUMPY_MADVISE_HUGEPAGE": os.environ.get("NUMPY_MADVISE_HUGEPAGE") or "0",
     }
 
 
