@@ -177,7 +177,7 @@ class DrawEvaluator:
     def __init__(self, panel: Panel, alternatives: Alternatives):
         self.panel, self.alternatives = panel, alternatives
         self._prepared: dict[tuple[int, int], np.ndarray] = {}
-        self._normalised: dict[tuple[int, int, int], np.ndarray] = {}
+        self._normalised: dict[tuple[int, int, str], np.ndarray] = {}  # by treatment, imputation, method
         self._weights: dict[tuple[int, int, int], np.ndarray] = {}
 
     def ranks(self, draws: np.ndarray) -> np.ndarray:
@@ -208,15 +208,17 @@ class DrawEvaluator:
         return self._prepared[(t, i)]
 
     def _z(self, t: int, i: int, n: int) -> np.ndarray:
-        if (t, i, n) not in self._normalised:
+        return self._normalised_as(t, i, self.alternatives.normalisation[n])
+
+    def _normalised_as(self, t: int, i: int, method: str) -> np.ndarray:
+        if (t, i, method) not in self._normalised:
             oriented = normalisation.oriented(self._prepared_values(t, i), self.panel.directions)
-            z = normalisation.normalise(oriented, self.alternatives.normalisation[n], self.panel.shift)
-            self._normalised[(t, i, n)] = z
-        return self._normalised[(t, i, n)]
+            self._normalised[(t, i, method)] = normalisation.normalise(oriented, method, self.panel.shift)
+        return self._normalised[(t, i, method)]
 
     def _w(self, t: int, i: int, m: int) -> np.ndarray:
         if (t, i, m) not in self._weights:
-            basis = weight_basis(self.panel, self._prepared_values(t, i))
+            basis = self._normalised_as(t, i, "minmax")  # weight_basis, computed once for every method
             self._weights[(t, i, m)] = weighting.weights(basis, self.panel.elements, self.alternatives.weighting[m])[1]
         return self._weights[(t, i, m)]
 

@@ -1,11 +1,11 @@
 """The tables the NQPF dbt Python models return, one function per model, for every system at once.
 
 Each takes the engine input (``panels.EngineInput``, three DuckDB relations) and the systems
-seed as a DataFrame (see ``panels``) and returns a table whose columns the model's schema documents: an Arrow table where
-there is a row per cell or unit-year, a DataFrame for the small per-indicator tables. A system's
-nominal result is computed once per dbt run and reused by the models after the first (see
-``_nominal``); only ``unit_year_results`` runs the Monte Carlo, and not at all for a system with
-``uncertainty_runs`` 0.
+seed as a DataFrame (see ``panels``) and returns a table whose columns the model's schema
+documents: an Arrow table where there is a row per cell or unit-year, a DataFrame for the small
+per-indicator tables. A system's nominal result is computed once per dbt run and reused by the
+models after the first (see ``_nominal``); only ``unit_year_results`` runs the Monte Carlo, and
+not at all for a system with ``uncertainty_runs`` 0.
 """
 
 import duckdb
@@ -30,9 +30,10 @@ TREATMENT_LABELS = ("none", "winsorised_high", "winsorised_low", "logged")
 
 # The composite models run one after another in one dbt process and read the same engine input:
 # its panels are read and each system's nominal result computed once for the content of the input
-# (a hash over every row, about a second at 30M cells, against several to read the panels) and kept for
-# the next model, which at tens of millions of cells saves two reads and two full evaluations.
-_evaluated: dict[tuple[str, str], dict[str, tuple[Panel, Settings, Result]]] = {}
+# (a hash over every row of its three relations, 0.3 s at 30M cells, against 2.3 s to read the
+# panels and 10 s to evaluate them) and kept for the next model, which at tens of millions of
+# cells saves two reads and two full evaluations.
+_evaluated: dict[tuple[str, ...], dict[str, tuple[Panel, Settings, Result]]] = {}
 
 
 def _nominal(engine: EngineInput, systems: pd.DataFrame):
