@@ -127,11 +127,15 @@ def evaluate(panel: Panel, choices: Choices, every_weighting: bool = True, prepa
     # under min-max the normalised values are the weight basis itself (a full pass saved at scale)
     basis = z if choices.normalisation == "minmax" else weight_basis(panel, prepared)
     methods = weighting.METHODS if every_weighting else (choices.weighting,)
+    # the result reports every indicator's entropy, which the entropy weights are made of
+    divergence = weighting.entropy_divergence(basis)
     for method, (in_element, in_system) in zip(
-        methods, _pool().map(lambda method: weighting.weights(basis, panel.elements, method), methods), strict=True
+        methods,
+        _pool().map(lambda method: weighting.weights(basis, panel.elements, method, divergence), methods),
+        strict=True,
     ):
         result.weights_in_element[method], result.weights_in_system[method] = in_element, in_system
-    result.entropy = 1 - weighting.entropy_divergence(basis)
+    result.entropy = 1 - divergence
     in_element = result.weights_in_element[choices.weighting]
     in_system = result.weights_in_system[choices.weighting]
     for element in panel.element_names:

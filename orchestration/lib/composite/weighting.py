@@ -86,12 +86,18 @@ def pairwise_correlation(z: np.ndarray) -> np.ndarray:
     return r
 
 
-def weights(z: np.ndarray, elements: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
-    """(weight within element, weight within system) of every column of ``z`` by ``method``."""
+def weights(
+    z: np.ndarray, elements: np.ndarray, method: str, divergence: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(weight within element, weight within system) of every column of ``z`` by ``method``.
+
+    ``divergence``: ``entropy_divergence(z)`` when the caller has it already (it also reports it)."""
     elements = np.asarray(elements)
     names = list(dict.fromkeys(elements))
+    if method == "entropy" and divergence is None:
+        divergence = entropy_divergence(z)
     if method in ("entropy", "critic"):
-        raw = entropy_divergence(z) if method == "entropy" else critic_information(z)
+        raw = divergence if method == "entropy" else critic_information(z)
         raw = np.where(np.isnan(raw), 0.0, np.maximum(raw, 0.0))
         in_system = raw / raw.sum()
         in_element = np.zeros_like(raw)
