@@ -73,7 +73,8 @@ def panels(engine: EngineInput, systems: pd.DataFrame) -> dict[str, tuple[Panel,
     which keeps a system of tens of millions of cells to a few seconds and one copy in memory."""
     out = {}
     by_system = systems.set_index("system_id")
-    system_ids = sorted(row[0] for row in engine.cells.select("system_id").distinct().fetchall())
+    # from the rows (a row per index unit-year), not the cells: every index unit-year has every column's cell
+    system_ids = sorted(row[0] for row in engine.rows.select("system_id").distinct().fetchall())
     for system_id in system_ids:
         units = _of_system(engine.rows, system_id).order("panel_row").select("geo_code, year, unit_group").fetchnumpy()
         meta = _of_system(engine.columns, system_id).order("panel_column").select("indicator_id, element, direction").fetchnumpy()

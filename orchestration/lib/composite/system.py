@@ -30,6 +30,7 @@ from .treatment import Treatment, TreatmentRule, treat, untreated
 from .uncertainty import level, noisy_weights, ranks_within, saltelli_design, sensitivity_indices
 
 GEOMETRIC_FLOOR = 0.01  # geometric means read values rescaled to [0.01, 1] (COINr's [1, 100] / 100)
+WEIGHT_BASIS = "minmax"  # the normalisation every weighting method reads (step 4)
 
 
 @cache
@@ -105,9 +106,9 @@ def prepare(panel: Panel, choices: Choices) -> tuple[list[Treatment], np.ndarray
     return treatments, treated, np.isnan(treated) & ~np.isnan(prepared), prepared
 
 
-def weight_basis(panel: Panel, prepared: np.ndarray) -> np.ndarray:
-    """The values every weighting method reads: min-max to [shift, 1], oriented."""
-    return normalisation.normalise(normalisation.oriented(prepared, panel.directions), "minmax", panel.shift)
+def normalised(panel: Panel, prepared: np.ndarray, method: str) -> np.ndarray:
+    """The prepared values oriented (more is better) and normalised by ``method`` with the system's shift."""
+    return normalisation.normalise(normalisation.oriented(prepared, panel.directions), method, panel.shift)
 
 
 def combine(z: np.ndarray, w: np.ndarray, method: str) -> np.ndarray:
@@ -122,10 +123,10 @@ def evaluate(panel: Panel, choices: Choices, every_weighting: bool = True, prepa
     chosen one), scores, index, ranks, TOPSIS. ``prepared_data`` reuses ``prepare``'s result for
     the same treatment and imputation."""
     treatments, treated, imputed, prepared = prepared_data or prepare(panel, choices)
-    z = normalisation.normalise(normalisation.oriented(prepared, panel.directions), choices.normalisation, panel.shift)
+    z = normalised(panel, prepared, choices.normalisation)
     result = Result(choices, treatments, treated, imputed, prepared, z)
-    # under min-max the normalised values are the weight basis itself (a full pass saved at scale)
-    basis = z if choices.normalisation == "minmax" else weight_basis(panel, prepared)
+    # when the chosen normalisation is the weights' own, z is their basis (a full pass saved at scale)
+    basis = z if choices.normalisation == WEIGHT_BASIS else normalised(panel, prepared, WEIGHT_BASIS)
     methods = weighting.METHODS if every_weighting else (choices.weighting,)
     # the result reports every indicator's entropy, which the entropy weights are made of
     divergence = weighting.entropy_divergence(basis)
@@ -216,13 +217,12 @@ class DrawEvaluator:
 
     def _normalised_as(self, t: int, i: int, method: str) -> np.ndarray:
         if (t, i, method) not in self._normalised:
-            oriented = normalisation.oriented(self._prepared_values(t, i), self.panel.directions)
-            self._normalised[(t, i, method)] = normalisation.normalise(oriented, method, self.panel.shift)
+            self._normalised[(t, i, method)] = normalised(self.panel, self._prepared_values(t, i), method)
         return self._normalised[(t, i, method)]
 
     def _w(self, t: int, i: int, m: int) -> np.ndarray:
         if (t, i, m) not in self._weights:
-            basis = self._normalised_as(t, i, "minmax")  # weight_basis, computed once for every method
+            basis = self._normalised_as(t, i, WEIGHT_BASIS)  # one basis for every weighting method
             self._weights[(t, i, m)] = weighting.weights(basis, self.panel.elements, self.alternatives.weighting[m])[1]
         return self._weights[(t, i, m)]
 
