@@ -1,0 +1,354 @@
+"""The NQPF indicator grid with its gaps filled (the dbt model int_nqpf__03_filled), on dense arrays.
+
+Rule: docs block ``nqpf_panel`` (dbt_project/models/docs/methods.md). Every system indicator gets
+the grid of its geography's units x its system's window years; a missing value is filled by
+linear interpolation between the unit's nearest observations before and after it when at most
+``max_gap_years`` years lie between them, or by carrying the nearest observation when it is at
+most ``max_extrapolation_years`` away and there is none on the other side; a published value the
+transform could not use is not filled over. Observations outside the window anchor fills into it.
+
+Why NumPy and not SQL: the grid is a dense array per indicator (units x years), where the nearest
+observation before and after every cell is a running maximum and minimum along the year axis. In
+SQL the same needs a full outer join of the grid with the values and two window functions that
+sort every cell, which at 30M cells took 26-40 s on two cores and spilled 5 GB to disk under the
+benchmark's memory limit; here it is one pass per indicator (see README, "Beyond one machine").
+"""
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+FILL_METHODS = ("observed", "interpolated", "extrapolated")
+OBSERVED, INTERPOLATED, EXTRAPOLATED = range(len(FILL_METHODS))
+NO_FILL = -1
+
+# the layout of macro nqpf_cell_id: ((indicator_no * 2^24) + unit_no) * 2^12 + year
+UNIT_BITS, YEAR_BITS = 24, 12
+
+SCHEMA = pa.schema(
+    [
+        ("system_id", pa.dictionary(pa.int32(), pa.string())),
+        ("indicator_id", pa.dictionary(pa.int32(), pa.string())),
+        ("geo_code", pa.dictionary(pa.int32(), pa.string())),
+        ("year", pa.int32()),
+        ("cell_id", pa.int64()),
+        ("raw_value", pa.float64()),
+        ("denominator_value", pa.float64()),
+        ("indicator_value", pa.float64()),
+        ("drop_reason", pa.dictionary(pa.int32(), pa.string())),
+        ("fill_method", pa.dictionary(pa.int32(), pa.string())),
+        ("filled_value", pa.float64()),
+    ]
+)
+
+
+class InputError(ValueError):
+    """Values the grid cannot take; the message names every offending cell and where it was published."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One system indicator's grid and filling limits (int_nqpf__01_system_indicators)."""
+
+    system_id: str
+    indicator_id: str
+    indicator_no: int
+    geography: str
+    first_year: int
+    last_year: int
+    max_gap_years: int
+    max_extrapolation_years: int
+
+
+@dataclass(frozen=True)
+class Values:
+    """The published values of int_nqpf__02_indicator_values, column by column, keyed by ``cell_id``."""
+
+    cell_id: np.ndarray
+    raw_value: np.ndarray  # NaN where null, as the three below
+    denominator_value: np.ndarray
+    indicator_value: np.ndarray
+    drop_code: np.ndarray  # index into drop_reasons, -1 where none
+    drop_reasons: pa.Array
+
+
+def indicator_no(cell_id: np.ndarray) -> np.ndarray:
+    return cell_id >> (UNIT_BITS + YEAR_BITS)
+
+
+def unit_no(cell_id: np.ndarray) -> np.ndarray:
+    return (cell_id >> YEAR_BITS) & ((1 << UNIT_BITS) - 1)
+
+
+def year(cell_id: np.ndarray) -> np.ndarray:
+    return cell_id & ((1 << YEAR_BITS) - 1)
+
+
+def read_values(relation: duckdb.DuckDBPyRelation) -> Values:
+    numbers = ("raw_value", "denominator_value", "indicator_value")
+    table = relation.select(
+        "cell_id, " + ", ".join(f"coalesce({name}, 'NaN'::double) as {name}" for name in numbers) + ", drop_reason"
+    ).to_arrow_table()
+    reasons = pc.unique(table["drop_reason"]).drop_null()
+    return Values(
+        cell_id=_concatenated(table["cell_id"]),
+        **{name: _concatenated(table[name]) for name in numbers},
+        drop_code=_concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1)),
+        drop_reasons=reasons,
+    )
+
+
+def _concatenated(column: pa.ChunkedArray) -> np.ndarray:
+    # chunk by chunk: ChunkedArray.to_numpy and combine_chunks took five to nine times as long at 30M rows
+    return np.concatenate([chunk.to_numpy() for chunk in column.chunks])
+
+
+def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
+    """Each indicator's grid: its window starts at ``window_start`` and ends at the system's
+    ``fixed_window_end`` or, when that is ``auto``, at the system's last year with a usable value."""
+    usable = values.cell_id[~np.isnan(values.indicator_value)]
+    last_usable = pd.Series(year(usable)).groupby(indicator_no(usable)).max()
+    indicators = indicators.assign(last_usable=indicators["indicator_no"].map(last_usable))
+    per_system = indicators.groupby("system_id").agg(fixed_end=("fixed_window_end", "max"), last_usable=("last_usable", "max"))
+    last_year = per_system["fixed_end"].fillna(per_system["last_usable"])
+    return [
+        Indicator(
+            system_id=row.system_id,
+            indicator_id=row.indicator_id,
+            indicator_no=int(row.indicator_no),
+            geography=row.geography,
+            first_year=int(row.window_start),
+            last_year=int(last_year[row.system_id]),
+            max_gap_years=int(row.max_gap_years),
+            max_extrapolation_years=int(row.max_extrapolation_years),
+        )
+        for row in indicators.sort_values("indicator_no").itertuples()
+        if not pd.isna(last_year[row.system_id])  # a system without any usable value has no grid
+    ]
+
+
+@dataclass(frozen=True)
+class Units:
+    """One geography's units in order of ``unit_no`` (int_geographies)."""
+
+    unit_no: np.ndarray
+    geo_code: pa.Array
+
+    def positions(self, unit_no: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.unit_no, unit_no)
+
+
+def units_by_geography(geographies: pd.DataFrame) -> dict[str, Units]:
+    out = {}
+    for geography, units in geographies.sort_values("unit_no").groupby("geography", sort=False):
+        out[geography] = Units(units["unit_no"].to_numpy(np.int64), pa.array(units["geo_code"], pa.string()))
+    return out
+
+
+def filled(values: Values, indicators: list[Indicator], units: dict[str, Units]) -> pa.RecordBatchReader:
+    """The filled grid, one batch per indicator: a stream, so that no more than one indicator's
+    cells are held at a time beside the values."""
+    numbers = indicator_no(values.cell_id).astype(np.int16)  # below 2^15: int_nqpf__01 numbers the seed's rows
+    order = np.argsort(numbers, kind="stable")  # a radix sort for 16-bit integers: linear in the rows
+    wanted = [i.indicator_no for i in indicators]
+    starts, ends = np.searchsorted(numbers[order], wanted), np.searchsorted(numbers[order], wanted, side="right")
+    batches = _one_ahead(
+        partial(_indicator_batch, indicator, values, order[start:end], units[indicator.geography], values.drop_reasons)
+        for indicator, start, end in zip(indicators, starts, ends, strict=True)
+    )
+    return pa.RecordBatchReader.from_batches(SCHEMA, batches)
+
+
+def _one_ahead(jobs: Iterator[Callable[[], pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
+    """The jobs' batches in order, each next one computed in a thread while DuckDB writes the last:
+    DuckDB reads a stream on one thread, so without this the other core would wait (NumPy lets go
+    of the interpreter lock while it computes)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for job in jobs:
+            future = pool.submit(job)
+            if pending is not None:
+                yield pending.result()
+            pending = future
+        if pending is not None:
+            yield pending.result()
+
+
+def _indicator_batch(
+    indicator: Indicator, values: Values, rows: np.ndarray, units: Units, drop_reasons: pa.Array
+) -> pa.RecordBatch:
+    cells = values.cell_id[rows]
+    years = year(cells)
+    first = min(indicator.first_year, int(years.min(initial=indicator.first_year)))
+    last = max(indicator.last_year, int(years.max(initial=indicator.last_year)))
+    shape = (units.unit_no.size, last - first + 1)
+    at = np.ravel_multi_index((units.positions(unit_no(cells)), years - first), shape)
+    _one_value_per_cell(indicator, at, shape, units, first)
+    dense = {
+        name: _dense(shape, at, getattr(values, name)[rows]) for name in ("raw_value", "denominator_value", "indicator_value")
+    }
+    drop_code = np.full(shape, -1, dtype=np.int32)
+    drop_code.flat[at] = values.drop_code[rows]
+
+    grid = slice(indicator.first_year - first, indicator.last_year - first + 1)
+    method, value = _fill(dense["indicator_value"], dense["raw_value"], indicator, grid)
+    years = np.arange(indicator.first_year, indicator.last_year + 1, dtype=np.int32)
+    n_units, n_years = shape[0], years.size
+    unit_index = np.repeat(np.arange(n_units, dtype=np.int32), n_years)
+    cell_id = (
+        (np.int64(indicator.indicator_no) << (UNIT_BITS + YEAR_BITS))
+        + (np.repeat(units.unit_no, n_years) << YEAR_BITS)
+        + np.tile(years, n_units)
+    )
+    on_grid = {name: array[:, grid].reshape(-1) for name, array in dense.items()}
+    return pa.record_batch(
+        [
+            _labels([indicator.system_id], np.zeros(unit_index.size, dtype=np.int32)),
+            _labels([indicator.indicator_id], np.zeros(unit_index.size, dtype=np.int32)),
+            pa.DictionaryArray.from_arrays(pa.array(unit_index), units.geo_code),
+            pa.array(np.tile(years, n_units)),
+            pa.array(cell_id),
+            *(_nullable(on_grid[name]) for name in ("raw_value", "denominator_value", "indicator_value")),
+            _coded(drop_code[:, grid].reshape(-1), drop_reasons),
+            _coded(method.reshape(-1), pa.array(FILL_METHODS)),
+            _nullable(value.reshape(-1)),
+        ],
+        schema=SCHEMA,
+    )
+
+
+def _one_value_per_cell(indicator: Indicator, at: np.ndarray, shape: tuple[int, int], units: Units, first: int) -> None:
+    """Two values for one cell would otherwise overwrite each other unseen (the SQL's join would
+    have doubled the row): int_nqpf__02 gives one value per indicator, unit and year."""
+    repeated = np.flatnonzero(np.bincount(at, minlength=shape[0] * shape[1]) > 1)
+    if repeated.size:
+        unit, year = np.unravel_index(repeated[:20], shape)
+        cells = "\n".join(
+            f"  - {indicator.system_id} | {indicator.indicator_id} | {units.geo_code[u]} | {first + y}"
+            for u, y in zip(unit, year, strict=True)
+        )
+        raise InputError(
+            f"more than one value for a cell of the indicator grid (system | indicator | unit code | year):\n{cells}"
+        )
+
+
+def _dense(shape: tuple[int, int], at: np.ndarray, column: np.ndarray) -> np.ndarray:
+    out = np.full(shape, np.nan)
+    out.flat[at] = column
+    return out
+
+
+def _fill(value: np.ndarray, raw: np.ndarray, indicator: Indicator, grid: slice) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid cell (units x grid years): how its value was obtained (code into FILL_METHODS, or
+    NO_FILL) and the value. ``value`` and ``raw`` span every year with a value (units x years)."""
+    usable = ~np.isnan(value)
+    columns = np.arange(value.shape[1])
+    # the column of the nearest usable value at or before / at or after each cell (-1 / n: none)
+    before = np.maximum.accumulate(np.where(usable, columns, -1), axis=1)[:, grid]
+    after = np.minimum.accumulate(np.where(usable, columns, value.shape[1])[:, ::-1], axis=1)[:, ::-1][:, grid]
+    here = columns[grid]
+    has_before, has_after = before >= 0, after < value.shape[1]
+    before_value = np.take_along_axis(value, np.where(has_before, before, 0), axis=1)
+    after_value = np.take_along_axis(value, np.where(has_after, after, 0), axis=1)
+
+    interpolated = has_before & has_after & (after - before - 1 <= indicator.max_gap_years)
+    extrapolated = (has_before & ~has_after & (here - before <= indicator.max_extrapolation_years)) | (
+        ~has_before & has_after & (after - here <= indicator.max_extrapolation_years)
+    )
+    observed = usable[:, grid]
+    unusable = ~observed & ~np.isnan(raw[:, grid])  # published but dropped by the transform: not filled over
+    method = np.select(
+        [observed, unusable, interpolated, extrapolated], [OBSERVED, NO_FILL, INTERPOLATED, EXTRAPOLATED], NO_FILL
+    ).astype(np.int32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # the order of the SQL it replaced, for the same rounding: a + (b - a) * (t - t0) / (t1 - t0)
+        line = before_value + (after_value - before_value) * (here - before) / (after - before)
+    nearest = np.where(has_before, before_value, after_value)
+    value_out = np.select(
+        [method == OBSERVED, method == INTERPOLATED, method == EXTRAPOLATED], [value[:, grid], line, nearest], np.nan
+    )
+    return method, value_out
+
+
+def _labels(labels: list[str], codes: np.ndarray) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels, pa.string()))
+
+
+def _coded(codes: np.ndarray, labels: pa.Array) -> pa.DictionaryArray:
+    """Codes into ``labels``, -1 meaning null."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), labels)
+
+
+def _nullable(values: np.ndarray) -> pa.Array:
+    return pa.array(values, mask=np.isnan(values))
+
+
+RANGE_HEADLINE = (
+    "indicator values outside their valid range (system | indicator | unit code | year | value | valid range | published at); "
+    "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv"
+)
+LISTED = 20  # offending cells named in a message; the rest are counted
+
+
+def check_ranges(
+    values: Values,
+    indicators: pd.DataFrame,
+    geographies: pd.DataFrame,
+    observations: duckdb.DuckDBPyRelation,
+) -> None:
+    """Stop on any value outside its indicator's ``valid_min`` and ``valid_max`` (seed
+    nqpf_indicators), naming each with the file and line it was published at (int_observations)."""
+    no = indicator_no(values.cell_id)
+    low, high = (_by_number(indicators, bound) for bound in ("valid_min", "valid_max"))
+    with np.errstate(invalid="ignore"):  # a missing bound (NaN) compares false: no limit, as null in SQL
+        rows = np.flatnonzero((values.indicator_value < low[no]) | (values.indicator_value > high[no]))
+    if not rows.size:
+        return
+    found = pd.DataFrame(
+        {
+            "indicator_no": no[rows],
+            "unit_no": unit_no(values.cell_id[rows]),
+            "year": year(values.cell_id[rows]).astype(np.int32),
+            "value": values.indicator_value[rows],
+        }
+    )
+    found = found.merge(indicators, on="indicator_no").merge(geographies[["unit_no", "geo_code"]], on="unit_no")
+    found = found.sort_values(["system_id", "indicator_id", "geo_code", "year"])
+    listed = found.head(LISTED).assign(published_at=lambda cells: _published_at(cells, observations))
+    lines = [
+        f"  - {c.system_id} | {c.indicator_id} | {c.geo_code} | {c.year} | {c.value!r} | [{c.valid_min!r}, {c.valid_max!r}] | {c.published_at}"
+        for c in listed.itertuples()
+    ]
+    if len(found) > LISTED:
+        lines.append(f"  ... and {len(found) - LISTED} more")
+    raise InputError(RANGE_HEADLINE + ":\n" + "\n".join(lines))
+
+
+def _published_at(cells: pd.DataFrame, observations: duckdb.DuckDBPyRelation) -> pd.Series:
+    """``file line n`` of each cell's observation; the indicator's source where none was read from a file."""
+    where = " or ".join(
+        f"(source = {_quoted(c.source)} and indicator_code = {_quoted(c.indicator_code)} "
+        f"and geo_code = {_quoted(c.geo_code)} and year = {int(c.year)})"
+        for c in cells.itertuples()
+    )
+    lines = observations.filter(where).select("source, indicator_code, geo_code, year, source_file, source_line").df()
+    at = cells.merge(lines, on=["source", "indicator_code", "geo_code", "year"], how="left")
+    return (at["source_file"] + " line " + at["source_line"].astype("string")).fillna(at["source"]).set_axis(cells.index)
+
+
+def _quoted(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _by_number(indicators: pd.DataFrame, column: str) -> np.ndarray:
+    """``column`` of the indicators as an array indexed by ``indicator_no``."""
+    out = np.full(int(indicators["indicator_no"].max()) + 1, np.nan)
+    out[indicators["indicator_no"].to_numpy()] = indicators[column].to_numpy(np.float64)
+    return out

@@ -1,0 +1,126 @@
+"""The gap filling on dense arrays (orchestration.lib.gap_filling, model int_nqpf__03_filled)
+against a cell-by-cell reading of the rule (docs block nqpf_panel), on random series with gaps,
+values the transform dropped, and observations outside the window."""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from orchestration.lib import gap_filling
+from orchestration.lib.gap_filling import UNIT_BITS, YEAR_BITS
+
+FIRST, LAST = 2005, 2014  # the grid's years; values are published from 2001 to 2017
+PUBLISHED = {9: range(2001, 2010), 2: range(2011, 2018)}  # two units whose series end or start in the grid
+
+
+def cell_id(indicator_no: int, unit_no: int, year: int) -> int:
+    return ((indicator_no << UNIT_BITS) + unit_no << YEAR_BITS) + year
+
+
+def reference(series: dict[int, tuple[float, bool]], year: int, max_gap: int, max_extrapolation: int):
+    """The rule read cell by cell: ``series`` maps a year to (value, published); value NaN = unusable."""
+    value, published = series.get(year, (np.nan, False))
+    if not np.isnan(value):
+        return "observed", value
+    if published:
+        return None, np.nan  # published but dropped: not filled over
+    before = [y for y, (v, _) in series.items() if y < year and not np.isnan(v)]
+    after = [y for y, (v, _) in series.items() if y > year and not np.isnan(v)]
+    if before and after:
+        y0, y1 = max(before), min(after)
+        if y1 - y0 - 1 <= max_gap:
+            v0, v1 = series[y0][0], series[y1][0]
+            return "interpolated", v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+    elif before and year - max(before) <= max_extrapolation:
+        return "extrapolated", series[max(before)][0]
+    elif after and min(after) - year <= max_extrapolation:
+        return "extrapolated", series[min(after)][0]
+    return None, np.nan
+
+
+@pytest.fixture
+def system():
+    rng = np.random.default_rng(7)
+    geographies = pd.DataFrame({"geo_code": ["AAA", "BBB", "CCC", "DDD", "EEE"], "geography": "g", "unit_no": [3, 1, 4, 2, 9]})
+    indicators = pd.DataFrame(
+        {
+            "system_id": "s",
+            "indicator_id": ["a", "b"],
+            "indicator_no": [1, 2],
+            "geography": "g",
+            "window_start": FIRST,
+            "fixed_window_end": [LAST, LAST],
+            "max_gap_years": [2, 0],
+            "max_extrapolation_years": [1, 3],
+            "valid_min": [0.0, np.nan],
+            "valid_max": [np.nan, np.nan],
+        }
+    )
+    rows = []
+    for no in (1, 2):
+        for unit in geographies["unit_no"]:
+            for year in PUBLISHED.get(unit, range(2001, 2018)):
+                draw = rng.random()
+                if draw < 0.45:  # missing
+                    continue
+                value = np.nan if draw < 0.55 else round(rng.uniform(1, 100), 3)  # published, dropped by the transform
+                rows.append((cell_id(no, unit, year), value, np.nan, value, "dropped" if np.isnan(value) else None))
+    table = pa.table(dict(zip(["cell_id", "raw_value", "denominator_value", "indicator_value", "drop_reason"], zip(*rows))))
+    table = table.set_column(1, "raw_value", pa.array([1.0 if r[4] else r[1] for r in rows]))  # a raw value was published
+    return indicators, geographies, table
+
+
+def filled_table(indicators, geographies, table) -> pd.DataFrame:
+    import duckdb
+
+    values = gap_filling.read_values(duckdb.connect().from_arrow(table))
+    grids = gap_filling.grids(indicators, values)
+    reader = gap_filling.filled(values, grids, gap_filling.units_by_geography(geographies))
+    return reader.read_all().to_pandas()
+
+
+def test_every_cell_follows_the_rule(system):
+    indicators, geographies, table = system
+    out = filled_table(indicators, geographies, table).set_index(["indicator_id", "geo_code", "year"]).sort_index()
+    assert len(out) == 2 * 5 * (LAST - FIRST + 1)  # every indicator x unit x grid year, once
+    published = {}
+    for c, raw, value in zip(table["cell_id"].to_pylist(), table["raw_value"].to_pylist(), table["indicator_value"].to_pylist()):
+        published[c] = (np.nan if value is None else value, raw is not None)
+    methods = set()
+    for indicator in indicators.itertuples():
+        for unit in geographies.itertuples():
+            series = {
+                y: published[cell_id(indicator.indicator_no, unit.unit_no, y)]
+                for y in range(2001, 2018)
+                if cell_id(indicator.indicator_no, unit.unit_no, y) in published
+            }
+            for year in range(FIRST, LAST + 1):
+                method, value = reference(series, year, indicator.max_gap_years, indicator.max_extrapolation_years)
+                row = out.loc[(indicator.indicator_id, unit.geo_code, year)]
+                assert (None if pd.isna(row["fill_method"]) else row["fill_method"]) == method, (indicator.indicator_id, unit.geo_code, year)
+                assert row["filled_value"] == value or (np.isnan(value) and pd.isna(row["filled_value"]))
+                assert row["cell_id"] == cell_id(indicator.indicator_no, unit.unit_no, year)
+                methods.add(method)
+    assert methods == {"observed", "interpolated", "extrapolated", None}  # the draw exercises every branch
+
+
+def test_an_auto_window_ends_in_the_systems_last_year_with_a_usable_value(system):
+    indicators, geographies, table = system
+    indicators = indicators.assign(fixed_window_end=np.nan)
+    out = filled_table(indicators, geographies, table)
+    usable = [c for c, v in zip(table["cell_id"].to_pylist(), table["indicator_value"].to_pylist()) if v is not None]
+    assert out["year"].max() == max(c & (2**YEAR_BITS - 1) for c in usable) == 2017
+
+
+def test_two_values_for_one_cell_stop_with_the_cell_named(system):
+    indicators, geographies, table = system
+    twice = pa.concat_tables([table, table.slice(0, 1)])
+    first = table["cell_id"][0].as_py()
+    code = geographies.set_index("unit_no").loc[(first >> YEAR_BITS) & (2**UNIT_BITS - 1), "geo_code"]
+    with pytest.raises(gap_filling.InputError) as error:
+        filled_table(indicators, geographies, twice)
+    assert str(error.value) == (
+        "more than one value for a cell of the indicator grid (system | indicator | unit code | year):\n"
+        f"  - s | a | {code} | {first & (2**YEAR_BITS - 1)}"
+    )
