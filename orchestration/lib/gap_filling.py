@@ -114,8 +114,10 @@ def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
     """Each indicator's grid: its window starts at ``window_start`` and ends at the system's
     ``fixed_window_end`` or, when that is ``auto``, at the system's last year with a usable value."""
     usable = values.cell_id[~np.isnan(values.indicator_value)]
-    last_usable = pd.Series(year(usable)).groupby(indicator_no(usable)).max()
-    indicators = indicators.assign(last_usable=indicators["indicator_no"].map(last_usable))
+    last_usable = np.full(int(indicators["indicator_no"].max()) + 1, -1)
+    np.maximum.at(last_usable, indicator_no(usable), year(usable))
+    indicators = indicators.assign(last_usable=last_usable[indicators["indicator_no"]])
+    indicators["last_usable"] = indicators["last_usable"].where(indicators["last_usable"] >= 0)
     per_system = indicators.groupby("system_id").agg(fixed_end=("fixed_window_end", "max"), last_usable=("last_usable", "max"))
     last_year = per_system["fixed_end"].fillna(per_system["last_usable"])
     return [
@@ -142,7 +144,9 @@ class Units:
     geo_code: pa.Array
 
     def positions(self, unit_no: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.unit_no, unit_no)
+        lookup = np.zeros(self.unit_no.max(initial=0) + 1, dtype=np.int64)
+        lookup[self.unit_no] = np.arange(self.unit_no.size)
+        return lookup[unit_no]
 
 
 def units_by_geography(geographies: pd.DataFrame) -> dict[str, Units]:
@@ -248,33 +252,33 @@ def _dense(shape: tuple[int, int], at: np.ndarray, column: np.ndarray) -> np.nda
 def _fill(value: np.ndarray, raw: np.ndarray, indicator: Indicator, grid: slice) -> tuple[np.ndarray, np.ndarray]:
     """Per grid cell (units x grid years): how its value was obtained (code into FILL_METHODS, or
     NO_FILL) and the value. ``value`` and ``raw`` span every year with a value (units x years)."""
-    usable = ~np.isnan(value)
-    columns = np.arange(value.shape[1])
-    # the column of the nearest usable value at or before / at or after each cell (-1 / n: none)
-    before = np.maximum.accumulate(np.where(usable, columns, -1), axis=1)[:, grid]
-    after = np.minimum.accumulate(np.where(usable, columns, value.shape[1])[:, ::-1], axis=1)[:, ::-1][:, grid]
-    here = columns[grid]
-    has_before, has_after = before >= 0, after < value.shape[1]
-    before_value = np.take_along_axis(value, np.where(has_before, before, 0), axis=1)
-    after_value = np.take_along_axis(value, np.where(has_after, after, 0), axis=1)
+    out = value[:, grid].copy()
+    method = np.where(np.isnan(out), NO_FILL, OBSERVED).astype(np.int32)
+    # a cell without a usable value that was not published either (one the transform dropped is
+    # not filled over); only these few are looked at further
+    unit, column = np.nonzero(np.isnan(out) & np.isnan(raw[:, grid]))
+    if not unit.size:
+        return method, out
+    usable, columns, none_after = ~np.isnan(value), np.arange(value.shape[1]), value.shape[1]
+    # the column of the nearest usable value at or before / at or after each cell (-1 / none_after: none)
+    nearest_before = np.maximum.accumulate(np.where(usable, columns, -1), axis=1)
+    nearest_after = np.minimum.accumulate(np.where(usable, columns, none_after)[:, ::-1], axis=1)[:, ::-1]
+    here = column + grid.start
+    before, after = nearest_before[unit, here], nearest_after[unit, here]
+    has_before, has_after = before >= 0, after < none_after
+    before_value = value[unit, np.where(has_before, before, 0)]
+    after_value = value[unit, np.where(has_after, after, 0)]
 
     interpolated = has_before & has_after & (after - before - 1 <= indicator.max_gap_years)
     extrapolated = (has_before & ~has_after & (here - before <= indicator.max_extrapolation_years)) | (
         ~has_before & has_after & (after - here <= indicator.max_extrapolation_years)
     )
-    observed = usable[:, grid]
-    unusable = ~observed & ~np.isnan(raw[:, grid])  # published but dropped by the transform: not filled over
-    method = np.select(
-        [observed, unusable, interpolated, extrapolated], [OBSERVED, NO_FILL, INTERPOLATED, EXTRAPOLATED], NO_FILL
-    ).astype(np.int32)
     with np.errstate(invalid="ignore", divide="ignore"):
         # the order of the SQL it replaced, for the same rounding: a + (b - a) * (t - t0) / (t1 - t0)
         line = before_value + (after_value - before_value) * (here - before) / (after - before)
-    nearest = np.where(has_before, before_value, after_value)
-    value_out = np.select(
-        [method == OBSERVED, method == INTERPOLATED, method == EXTRAPOLATED], [value[:, grid], line, nearest], np.nan
-    )
-    return method, value_out
+    method[unit, column] = np.select([interpolated, extrapolated], [INTERPOLATED, EXTRAPOLATED], NO_FILL)
+    out[unit, column] = np.select([interpolated, extrapolated], [line, np.where(has_before, before_value, after_value)], np.nan)
+    return method, out
 
 
 def _labels(labels: list[str], codes: np.ndarray) -> pa.DictionaryArray:
