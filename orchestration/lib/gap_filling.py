@@ -132,7 +132,7 @@ def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
             max_extrapolation_years=int(row.max_extrapolation_years),
         )
         for row in indicators.sort_values("indicator_no").itertuples()
-        if not pd.isna(last_year[row.system_id])  # a system without any usable value has no grid
+        if not pd.isna(last_year[row.system_id])  # an `auto` window without any usable value has no end, so no grid
     ]
 
 
@@ -159,8 +159,11 @@ def units_by_geography(geographies: pd.DataFrame) -> dict[str, Units]:
 def filled(values: Values, indicators: list[Indicator], units: dict[str, Units]) -> pa.RecordBatchReader:
     """The filled grid, one batch per indicator: a stream, so that no more than one indicator's
     cells are held at a time beside the values."""
-    numbers = indicator_no(values.cell_id).astype(np.int16)  # below 2^15: int_nqpf__01 numbers the seed's rows
-    order = np.argsort(numbers, kind="stable")  # a radix sort for 16-bit integers: linear in the rows
+    numbers = indicator_no(values.cell_id)
+    # as 16-bit integers (int_nqpf__01 numbers the seed's rows, a few hundred) the stable sort is a
+    # radix sort, linear in the rows
+    numbers = numbers.astype(np.int16 if numbers.max(initial=0) < 2**15 else np.int64)
+    order = np.argsort(numbers, kind="stable")
     wanted = [i.indicator_no for i in indicators]
     starts, ends = np.searchsorted(numbers[order], wanted), np.searchsorted(numbers[order], wanted, side="right")
     batches = _one_ahead(
@@ -203,13 +206,13 @@ def _indicator_batch(
 
     grid = slice(indicator.first_year - first, indicator.last_year - first + 1)
     method, value = _fill(dense["indicator_value"], dense["raw_value"], indicator, grid)
-    years = np.arange(indicator.first_year, indicator.last_year + 1, dtype=np.int32)
-    n_units, n_years = shape[0], years.size
+    grid_years = np.arange(indicator.first_year, indicator.last_year + 1, dtype=np.int32)
+    n_units, n_years = shape[0], grid_years.size
     unit_index = np.repeat(np.arange(n_units, dtype=np.int32), n_years)
     cell_id = (
         (np.int64(indicator.indicator_no) << (UNIT_BITS + YEAR_BITS))
         + (np.repeat(units.unit_no, n_years) << YEAR_BITS)
-        + np.tile(years, n_units)
+        + np.tile(grid_years, n_units)
     )
     on_grid = {name: array[:, grid].reshape(-1) for name, array in dense.items()}
     return pa.record_batch(
@@ -217,7 +220,7 @@ def _indicator_batch(
             _labels([indicator.system_id], np.zeros(unit_index.size, dtype=np.int32)),
             _labels([indicator.indicator_id], np.zeros(unit_index.size, dtype=np.int32)),
             pa.DictionaryArray.from_arrays(pa.array(unit_index), units.geo_code),
-            pa.array(np.tile(years, n_units)),
+            pa.array(np.tile(grid_years, n_units)),
             pa.array(cell_id),
             *(_nullable(on_grid[name]) for name in ("raw_value", "denominator_value", "indicator_value")),
             _coded(drop_code[:, grid].reshape(-1), drop_reasons),
