@@ -62,12 +62,15 @@ def system():
         for unit in geographies["unit_no"]:
             for year in PUBLISHED.get(unit, range(2001, 2018)):
                 draw = rng.random()
-                if draw < 0.45:  # missing
+                if draw < 0.45:  # not published
                     continue
-                value = np.nan if draw < 0.55 else round(rng.uniform(1, 100), 3)  # published, dropped by the transform
-                rows.append((cell_id(no, unit, year), value, np.nan, value, "dropped" if np.isnan(value) else None))
-    table = pa.table(dict(zip(["cell_id", "raw_value", "denominator_value", "indicator_value", "drop_reason"], zip(*rows))))
-    table = table.set_column(1, "raw_value", pa.array([1.0 if r[4] else r[1] for r in rows]))  # a raw value was published
+                if draw < 0.55:  # published, dropped by the transform
+                    rows.append((cell_id(no, unit, year), 1.0, np.nan, "dropped"))
+                else:
+                    value = round(rng.uniform(1, 100), 3)
+                    rows.append((cell_id(no, unit, year), value, value, None))
+    frame = pd.DataFrame(rows, columns=["cell_id", "raw_value", "indicator_value", "drop_reason"])
+    table = pa.Table.from_pandas(frame.assign(denominator_value=np.nan), preserve_index=False)
     return indicators, geographies, table
 
 
@@ -84,9 +87,8 @@ def test_every_cell_follows_the_rule(system):
     indicators, geographies, table = system
     out = filled_table(indicators, geographies, table).set_index(["indicator_id", "geo_code", "year"]).sort_index()
     assert len(out) == 2 * 5 * (LAST - FIRST + 1)  # every indicator x unit x grid year, once
-    published = {}
-    for c, raw, value in zip(table["cell_id"].to_pylist(), table["raw_value"].to_pylist(), table["indicator_value"].to_pylist()):
-        published[c] = (np.nan if value is None else value, raw is not None)
+    values = table["indicator_value"].to_numpy(zero_copy_only=False)  # NaN where the transform dropped it
+    published = {c: (value, True) for c, value in zip(table["cell_id"].to_pylist(), values, strict=True)}
     methods = set()
     for indicator in indicators.itertuples():
         for unit in geographies.itertuples():
@@ -98,7 +100,11 @@ def test_every_cell_follows_the_rule(system):
             for year in range(FIRST, LAST + 1):
                 method, value = reference(series, year, indicator.max_gap_years, indicator.max_extrapolation_years)
                 row = out.loc[(indicator.indicator_id, unit.geo_code, year)]
-                assert (None if pd.isna(row["fill_method"]) else row["fill_method"]) == method, (indicator.indicator_id, unit.geo_code, year)
+                assert (None if pd.isna(row["fill_method"]) else row["fill_method"]) == method, (
+                    indicator.indicator_id,
+                    unit.geo_code,
+                    year,
+                )
                 assert row["filled_value"] == value or (np.isnan(value) and pd.isna(row["filled_value"]))
                 assert row["cell_id"] == cell_id(indicator.indicator_no, unit.unit_no, year)
                 methods.add(method)
@@ -109,7 +115,8 @@ def test_an_auto_window_ends_in_the_systems_last_year_with_a_usable_value(system
     indicators, geographies, table = system
     indicators = indicators.assign(fixed_window_end=np.nan)
     out = filled_table(indicators, geographies, table)
-    usable = [c for c, v in zip(table["cell_id"].to_pylist(), table["indicator_value"].to_pylist()) if v is not None]
+    cells, values = table["cell_id"].to_numpy(), table["indicator_value"].to_numpy(zero_copy_only=False)
+    usable = cells[~np.isnan(values)]
     assert out["year"].max() == max(c & (2**YEAR_BITS - 1) for c in usable) == 2017
 
 
@@ -124,3 +131,10 @@ def test_two_values_for_one_cell_stop_with_the_cell_named(system):
         "more than one value for a cell of the indicator grid (system | indicator | unit code | year):\n"
         f"  - s | a | {code} | {first & (2**YEAR_BITS - 1)}"
     )
+
+
+def test_a_geography_without_units_has_no_grid(system):
+    indicators, geographies, table = system
+    indicators = indicators.assign(geography=["g", "nowhere"])
+    out = filled_table(indicators, geographies, table)
+    assert set(out["indicator_id"]) == {"a"} and len(out) == 5 * (LAST - FIRST + 1)

@@ -164,6 +164,7 @@ def filled(values: Values, indicators: list[Indicator], units: dict[str, Units])
     # radix sort, linear in the rows
     numbers = numbers.astype(np.int16 if numbers.max(initial=0) < 2**15 else np.int64)
     order = np.argsort(numbers, kind="stable")
+    indicators = [i for i in indicators if i.geography in units]  # a geography without units has no grid
     wanted = [i.indicator_no for i in indicators]
     starts, ends = np.searchsorted(numbers[order], wanted), np.searchsorted(numbers[order], wanted, side="right")
     batches = _one_ahead(
