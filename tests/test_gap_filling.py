@@ -138,3 +138,69 @@ def test_a_geography_without_units_has_no_grid(system):
     indicators = indicators.assign(geography=["g", "nowhere"])
     out = filled_table(indicators, geographies, table)
     assert set(out["indicator_id"]) == {"a"} and len(out) == 5 * (LAST - FIRST + 1)
+
+
+def test_a_system_without_any_usable_value_has_no_grid_even_with_a_fixed_window(system):
+    indicators, geographies, table = system
+    dropped = table.filter(pa.compute.is_null(table["indicator_value"]))  # only values the transform dropped
+    assert dropped.num_rows and filled_table(indicators, geographies, dropped).empty
+
+
+def test_a_window_that_ends_before_it_starts_and_no_values_give_no_rows(system):
+    indicators, geographies, table = system
+    assert filled_table(indicators.assign(fixed_window_end=FIRST - 2), geographies, table).empty
+    assert filled_table(indicators, geographies, table.slice(0, 0)).empty
+
+
+def test_values_outside_their_range_or_not_a_number_stop_with_where_they_were_published():
+    import duckdb
+
+    indicators = pd.DataFrame(
+        {
+            "system_id": "s",
+            "indicator_id": ["a", "b"],
+            "indicator_no": [1, 2],
+            "source": "wdi",
+            "indicator_code": ["A1", "B1"],
+            "valid_min": [0.0, 0.0],
+            "valid_max": [50.0, np.nan],
+        }
+    )
+    geographies = pd.DataFrame({"geo_code": ["AAA", "BBB"], "unit_no": [3, 1]})
+    cells = [cell_id(1, 3, 2002), cell_id(1, 1, 2001), cell_id(1, 3, 2001), cell_id(2, 1, 2003), cell_id(2, 3, 2003)]
+    values = pa.table(
+        {
+            "cell_id": cells,
+            "raw_value": [60.0, 70.0, 10.0, float("nan"), -1.0],
+            "denominator_value": [None] * 5,
+            "indicator_value": [60.0, 70.0, 10.0, float("nan"), -1.0],  # a: two over 50; b: NaN, one below 0
+            "drop_reason": [None] * 5,
+        },
+        schema=pa.schema(
+            [
+                ("cell_id", pa.int64()),
+                *((c, pa.float64()) for c in ("raw_value", "denominator_value", "indicator_value")),
+                ("drop_reason", pa.string()),
+            ]
+        ),
+    )
+    connection = duckdb.connect()
+    connection.execute(
+        "create table o as select * from (values ('wdi', 'A1', 'AAA', 2002, 'wdi.csv', 5), ('wdi', 'A1', 'AAA', 2002, 'wdi.csv', 9),"
+        " ('wdi', 'B1', 'BBB', 2003, 'b.csv', 12)) o(source, indicator_code, geo_code, year, source_file, source_line)"
+    )
+    with pytest.raises(gap_filling.InputError) as error:
+        gap_filling.check_ranges(
+            gap_filling.read_values(connection.from_arrow(values)), indicators, geographies, connection.table("o")
+        )
+    assert (
+        str(error.value)
+        == (
+            gap_filling.RANGE_HEADLINE + ":\n"
+            "  - s | a | AAA | 2002 | 60.0 | [0.0, 50.0] | wdi.csv line 5\n"  # published twice: both lines
+            "  - s | a | AAA | 2002 | 60.0 | [0.0, 50.0] | wdi.csv line 9\n"
+            "  - s | a | BBB | 2001 | 70.0 | [0.0, 50.0] | wdi\n"  # not read from a file: the source
+            "  - s | b | AAA | 2003 | -1.0 | None | wdi\n"  # no upper bound: the range is unknown, the lower still holds
+            "  - s | b | BBB | 2003 | nan | None | b.csv line 12"
+        )
+    )

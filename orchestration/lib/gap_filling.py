@@ -29,6 +29,12 @@ FILL_METHODS = ("observed", "interpolated", "extrapolated")
 OBSERVED, INTERPOLATED, EXTRAPOLATED = range(len(FILL_METHODS))
 NO_FILL = -1
 
+RANGE_HEADLINE = (
+    "indicator values outside their valid range (system | indicator | unit code | year | value | valid range | published at); "
+    "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv"
+)
+LISTED = 20  # offending cells named in a message; the rest are counted
+
 # the layout of macro nqpf_cell_id: ((indicator_no * 2^24) + unit_no) * 2^12 + year
 UNIT_BITS, YEAR_BITS = 24, 12
 
@@ -72,11 +78,12 @@ class Values:
     """The published values of int_nqpf__02_indicator_values, column by column, keyed by ``cell_id``."""
 
     cell_id: np.ndarray
-    raw_value: np.ndarray  # NaN where null, as the three below
+    raw_value: np.ndarray  # NaN where null, as the two below
     denominator_value: np.ndarray
     indicator_value: np.ndarray
     drop_code: np.ndarray  # index into drop_reasons, -1 where none
     drop_reasons: pa.Array
+    not_a_number: np.ndarray  # rows whose indicator value is NaN, not null: check_ranges stops on them
 
 
 def indicator_no(cell_id: np.ndarray) -> np.ndarray:
@@ -93,34 +100,38 @@ def year(cell_id: np.ndarray) -> np.ndarray:
 
 def read_values(relation: duckdb.DuckDBPyRelation) -> Values:
     numbers = ("raw_value", "denominator_value", "indicator_value")
-    table = relation.select(
-        "cell_id, " + ", ".join(f"coalesce({name}, 'NaN'::double) as {name}" for name in numbers) + ", drop_reason"
-    ).to_arrow_table()
+    table = relation.select("cell_id, " + ", ".join(numbers) + ", drop_reason").to_arrow_table()
     reasons = pc.unique(table["drop_reason"]).drop_null()
     return Values(
-        cell_id=_concatenated(table["cell_id"]),
-        **{name: _concatenated(table[name]) for name in numbers},
-        drop_code=_concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1)),
+        cell_id=_concatenated(table["cell_id"], np.int64),
+        **{name: _concatenated(table[name], np.float64) for name in numbers},
+        drop_code=_concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1), np.int32),
         drop_reasons=reasons,
+        not_a_number=np.flatnonzero(_concatenated(pc.is_nan(table["indicator_value"]).fill_null(False), np.bool_)),
     )
 
 
-def _concatenated(column: pa.ChunkedArray) -> np.ndarray:
-    # chunk by chunk: ChunkedArray.to_numpy and combine_chunks took five to nine times as long at 30M rows
-    return np.concatenate([chunk.to_numpy() for chunk in column.chunks])
+def _concatenated(column: pa.ChunkedArray, dtype) -> np.ndarray:
+    """A column as one NumPy array, null as NaN. Chunk by chunk: ChunkedArray.to_numpy and
+    combine_chunks took five to nine times as long at 30M rows."""
+    chunks = [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks]
+    return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.empty(0, dtype)
 
 
 def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
     """Each indicator's grid: its window starts at ``window_start`` and ends at the system's
     ``fixed_window_end`` or, when that is ``auto``, at the system's last year with a usable value."""
+    if indicators.empty:
+        return []
     usable = values.cell_id[~np.isnan(values.indicator_value)]
     last_usable = np.full(int(indicators["indicator_no"].max()) + 1, -1)
     np.maximum.at(last_usable, indicator_no(usable), year(usable))
     indicators = indicators.assign(last_usable=last_usable[indicators["indicator_no"]])
     indicators["last_usable"] = indicators["last_usable"].where(indicators["last_usable"] >= 0)
     per_system = indicators.groupby("system_id").agg(fixed_end=("fixed_window_end", "max"), last_usable=("last_usable", "max"))
-    last_year = per_system["fixed_end"].fillna(per_system["last_usable"])
-    return [
+    # a system without any usable value has no grid, whatever its window says
+    last_year = per_system["fixed_end"].fillna(per_system["last_usable"]).where(per_system["last_usable"].notna())
+    grids = [
         Indicator(
             system_id=row.system_id,
             indicator_id=row.indicator_id,
@@ -132,8 +143,9 @@ def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
             max_extrapolation_years=int(row.max_extrapolation_years),
         )
         for row in indicators.sort_values("indicator_no").itertuples()
-        if not pd.isna(last_year[row.system_id])  # an `auto` window without any usable value has no end, so no grid
+        if not pd.isna(last_year[row.system_id])
     ]
+    return [grid for grid in grids if grid.first_year <= grid.last_year]  # a window that ends before it starts is empty
 
 
 @dataclass(frozen=True)
@@ -143,10 +155,11 @@ class Units:
     unit_no: np.ndarray
     geo_code: pa.Array
 
-    def positions(self, unit_no: np.ndarray) -> np.ndarray:
-        lookup = np.zeros(self.unit_no.max(initial=0) + 1, dtype=np.int64)
+    def positions(self, numbers: np.ndarray) -> np.ndarray:
+        """Each unit number's position in the geography; -1 for a number not of this geography."""
+        lookup = np.full(max(self.unit_no.max(initial=0), numbers.max(initial=0)) + 1, -1, dtype=np.int64)
         lookup[self.unit_no] = np.arange(self.unit_no.size)
-        return lookup[unit_no]
+        return lookup[numbers]
 
 
 def units_by_geography(geographies: pd.DataFrame) -> dict[str, Units]:
@@ -156,22 +169,59 @@ def units_by_geography(geographies: pd.DataFrame) -> dict[str, Units]:
     return out
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where one indicator's values go in its dense array (units x every year with a value or on the grid)."""
+
+    indicator: Indicator
+    units: Units
+    rows: np.ndarray  # the indicator's rows of Values
+    first: int  # the array's first year
+    shape: tuple[int, int]
+    at: np.ndarray  # each row's flat position in the array
+
+
 def filled(values: Values, indicators: list[Indicator], units: dict[str, Units]) -> pa.RecordBatchReader:
-    """The filled grid, one batch per indicator: a stream, so that no more than one indicator's
-    cells are held at a time beside the values."""
+    """The filled grid, one batch per indicator: a stream, so that no more than two indicators'
+    cells (the one DuckDB writes, the next one being filled) are held at a time beside the values.
+    Every value is placed first, so that a value that fits nowhere stops the model before DuckDB
+    reads the stream."""
+    placements = [
+        _placement(indicator, rows, values, units[indicator.geography])
+        for indicator, rows in _rows_by_indicator(values, indicators, units)
+    ]
+    return pa.RecordBatchReader.from_batches(SCHEMA, _one_ahead(partial(_indicator_batch, p, values) for p in placements))
+
+
+def _rows_by_indicator(values: Values, indicators: list[Indicator], units: dict[str, Units]):
     numbers = indicator_no(values.cell_id)
     # as 16-bit integers (int_nqpf__01 numbers the seed's rows, a few hundred) the stable sort is a
     # radix sort, linear in the rows
     numbers = numbers.astype(np.int16 if numbers.max(initial=0) < 2**15 else np.int64)
     order = np.argsort(numbers, kind="stable")
-    indicators = [i for i in indicators if i.geography in units]  # a geography without units has no grid
-    wanted = [i.indicator_no for i in indicators]
-    starts, ends = np.searchsorted(numbers[order], wanted), np.searchsorted(numbers[order], wanted, side="right")
-    batches = _one_ahead(
-        partial(_indicator_batch, indicator, values, order[start:end], units[indicator.geography], values.drop_reasons)
-        for indicator, start, end in zip(indicators, starts, ends, strict=True)
-    )
-    return pa.RecordBatchReader.from_batches(SCHEMA, batches)
+    ordered = numbers[order]
+    for indicator in indicators:
+        if indicator.geography in units:  # a geography without units has no grid
+            start, end = (
+                np.searchsorted(ordered, indicator.indicator_no),
+                np.searchsorted(ordered, indicator.indicator_no, "right"),
+            )
+            yield indicator, order[start:end]
+
+
+def _placement(indicator: Indicator, rows: np.ndarray, values: Values, units: Units) -> Placement:
+    cells = values.cell_id[rows]
+    years = year(cells)
+    first = min(indicator.first_year, int(years.min(initial=indicator.first_year)))
+    last = max(indicator.last_year, int(years.max(initial=indicator.last_year)))
+    shape = (units.unit_no.size, last - first + 1)
+    positions = units.positions(unit_no(cells))
+    if (positions < 0).any():
+        raise InputError(f"values of {indicator.indicator_id} for units outside its geography {indicator.geography}")
+    at = np.ravel_multi_index((positions, years - first), shape)
+    placement = Placement(indicator, units, rows, first, shape, at)
+    _one_value_per_cell(placement)
+    return placement
 
 
 def _one_ahead(jobs: Iterator[Callable[[], pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
@@ -189,26 +239,18 @@ def _one_ahead(jobs: Iterator[Callable[[], pa.RecordBatch]]) -> Iterator[pa.Reco
             yield pending.result()
 
 
-def _indicator_batch(
-    indicator: Indicator, values: Values, rows: np.ndarray, units: Units, drop_reasons: pa.Array
-) -> pa.RecordBatch:
-    cells = values.cell_id[rows]
-    years = year(cells)
-    first = min(indicator.first_year, int(years.min(initial=indicator.first_year)))
-    last = max(indicator.last_year, int(years.max(initial=indicator.last_year)))
-    shape = (units.unit_no.size, last - first + 1)
-    at = np.ravel_multi_index((units.positions(unit_no(cells)), years - first), shape)
-    _one_value_per_cell(indicator, at, shape, units, first)
+def _indicator_batch(placement: Placement, values: Values) -> pa.RecordBatch:
+    indicator, units, rows = placement.indicator, placement.units, placement.rows
     dense = {
-        name: _dense(shape, at, getattr(values, name)[rows]) for name in ("raw_value", "denominator_value", "indicator_value")
+        name: _dense(placement, getattr(values, name)[rows]) for name in ("raw_value", "denominator_value", "indicator_value")
     }
-    drop_code = np.full(shape, -1, dtype=np.int32)
-    drop_code.flat[at] = values.drop_code[rows]
+    drop_code = np.full(placement.shape, -1, dtype=np.int32)
+    drop_code.flat[placement.at] = values.drop_code[rows]
 
-    grid = slice(indicator.first_year - first, indicator.last_year - first + 1)
+    grid = slice(indicator.first_year - placement.first, indicator.last_year - placement.first + 1)
     method, value = _fill(dense["indicator_value"], dense["raw_value"], indicator, grid)
     grid_years = np.arange(indicator.first_year, indicator.last_year + 1, dtype=np.int32)
-    n_units, n_years = shape[0], grid_years.size
+    n_units, n_years = placement.shape[0], grid_years.size
     unit_index = np.repeat(np.arange(n_units, dtype=np.int32), n_years)
     cell_id = (
         (np.int64(indicator.indicator_no) << (UNIT_BITS + YEAR_BITS))
@@ -224,7 +266,7 @@ def _indicator_batch(
             pa.array(np.tile(grid_years, n_units)),
             pa.array(cell_id),
             *(_nullable(on_grid[name]) for name in ("raw_value", "denominator_value", "indicator_value")),
-            _coded(drop_code[:, grid].reshape(-1), drop_reasons),
+            _coded(drop_code[:, grid].reshape(-1), values.drop_reasons),
             _coded(method.reshape(-1), pa.array(FILL_METHODS)),
             _nullable(value.reshape(-1)),
         ],
@@ -232,30 +274,37 @@ def _indicator_batch(
     )
 
 
-def _one_value_per_cell(indicator: Indicator, at: np.ndarray, shape: tuple[int, int], units: Units, first: int) -> None:
-    """Two values for one cell would otherwise overwrite each other unseen (the SQL's join would
-    have doubled the row): int_nqpf__02 gives one value per indicator, unit and year."""
-    repeated = np.flatnonzero(np.bincount(at, minlength=shape[0] * shape[1]) > 1)
+def _one_value_per_cell(placement: Placement) -> None:
+    """Two values for one cell would otherwise overwrite each other unseen: int_nqpf__02 gives one
+    value per indicator, unit and year."""
+    indicator, shape = placement.indicator, placement.shape
+    repeated = np.flatnonzero(np.bincount(placement.at, minlength=shape[0] * shape[1]) > 1)
     if repeated.size:
-        unit, year = np.unravel_index(repeated[:20], shape)
-        cells = "\n".join(
-            f"  - {indicator.system_id} | {indicator.indicator_id} | {units.geo_code[u]} | {first + y}"
-            for u, y in zip(unit, year, strict=True)
-        )
+        units, years = np.unravel_index(repeated, shape)
+        lines = [
+            f"  - {indicator.system_id} | {indicator.indicator_id} | {placement.units.geo_code[u]} | {placement.first + y}"
+            for u, y in zip(units[:LISTED], years[:LISTED], strict=True)
+        ]
         raise InputError(
-            f"more than one value for a cell of the indicator grid (system | indicator | unit code | year):\n{cells}"
+            "more than one value for a cell of the indicator grid (system | indicator | unit code | year):\n"
+            + "\n".join(lines + _more(repeated.size))
         )
 
 
-def _dense(shape: tuple[int, int], at: np.ndarray, column: np.ndarray) -> np.ndarray:
-    out = np.full(shape, np.nan)
-    out.flat[at] = column
+def _more(count: int) -> list[str]:
+    return [f"  ... and {count - LISTED} more"] if count > LISTED else []
+
+
+def _dense(placement: Placement, column: np.ndarray) -> np.ndarray:
+    out = np.full(placement.shape, np.nan)
+    out.flat[placement.at] = column
     return out
 
 
 def _fill(value: np.ndarray, raw: np.ndarray, indicator: Indicator, grid: slice) -> tuple[np.ndarray, np.ndarray]:
     """Per grid cell (units x grid years): how its value was obtained (code into FILL_METHODS, or
-    NO_FILL) and the value. ``value`` and ``raw`` span every year with a value (units x years)."""
+    NO_FILL) and the value. ``value`` and ``raw`` span the grid's years and every year with a
+    value (units x years); ``grid`` is the grid's columns in them."""
     out = value[:, grid].copy()
     method = np.where(np.isnan(out), NO_FILL, OBSERVED).astype(np.int32)
     # a cell without a usable value that was not published either (one the transform dropped is
@@ -278,7 +327,7 @@ def _fill(value: np.ndarray, raw: np.ndarray, indicator: Indicator, grid: slice)
         ~has_before & has_after & (after - here <= indicator.max_extrapolation_years)
     )
     with np.errstate(invalid="ignore", divide="ignore"):
-        # the order of the SQL it replaced, for the same rounding: a + (b - a) * (t - t0) / (t1 - t0)
+        # in this order, a + (b - a) * (t - t0) / (t1 - t0), as the published panels always computed it (the same rounding)
         line = before_value + (after_value - before_value) * (here - before) / (after - before)
     method[unit, column] = np.select([interpolated, extrapolated], [INTERPOLATED, EXTRAPOLATED], NO_FILL)
     out[unit, column] = np.select([interpolated, extrapolated], [line, np.where(has_before, before_value, after_value)], np.nan)
@@ -298,13 +347,6 @@ def _nullable(values: np.ndarray) -> pa.Array:
     return pa.array(values, mask=np.isnan(values))
 
 
-RANGE_HEADLINE = (
-    "indicator values outside their valid range (system | indicator | unit code | year | value | valid range | published at); "
-    "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv"
-)
-LISTED = 20  # offending cells named in a message; the rest are counted
-
-
 def check_ranges(
     values: Values,
     indicators: pd.DataFrame,
@@ -312,11 +354,15 @@ def check_ranges(
     observations: duckdb.DuckDBPyRelation,
 ) -> None:
     """Stop on any value outside its indicator's ``valid_min`` and ``valid_max`` (seed
-    nqpf_indicators), naming each with the file and line it was published at (int_observations)."""
+    nqpf_indicators), or not a number, naming each with the file and line it was published at
+    (int_observations)."""
+    if not values.cell_id.size:
+        return
     no = indicator_no(values.cell_id)
     low, high = (_by_number(indicators, bound) for bound in ("valid_min", "valid_max"))
     with np.errstate(invalid="ignore"):  # a missing bound (NaN) compares false: no limit, as null in SQL
-        rows = np.flatnonzero((values.indicator_value < low[no]) | (values.indicator_value > high[no]))
+        outside = (values.indicator_value < low[no]) | (values.indicator_value > high[no])
+    rows = np.union1d(np.flatnonzero(outside), values.not_a_number)
     if not rows.size:
         return
     found = pd.DataFrame(
@@ -328,27 +374,32 @@ def check_ranges(
         }
     )
     found = found.merge(indicators, on="indicator_no").merge(geographies[["unit_no", "geo_code"]], on="unit_no")
-    found = found.sort_values(["system_id", "indicator_id", "geo_code", "year"])
-    listed = found.head(LISTED).assign(published_at=lambda cells: _published_at(cells, observations))
+    found = found.sort_values(["system_id", "indicator_id", "geo_code", "year"], ignore_index=True)
+    listed = _published_at(found.head(LISTED), observations)
     lines = [
-        f"  - {c.system_id} | {c.indicator_id} | {c.geo_code} | {c.year} | {c.value!r} | [{c.valid_min!r}, {c.valid_max!r}] | {c.published_at}"
+        f"  - {c.system_id} | {c.indicator_id} | {c.geo_code} | {c.year} | {c.value!r} | {_range(c.valid_min, c.valid_max)} | {c.published_at}"
         for c in listed.itertuples()
     ]
-    if len(found) > LISTED:
-        lines.append(f"  ... and {len(found) - LISTED} more")
-    raise InputError(RANGE_HEADLINE + ":\n" + "\n".join(lines))
+    raise InputError(RANGE_HEADLINE + ":\n" + "\n".join(lines + _more(len(found))))
 
 
-def _published_at(cells: pd.DataFrame, observations: duckdb.DuckDBPyRelation) -> pd.Series:
-    """``file line n`` of each cell's observation; the indicator's source where none was read from a file."""
+def _range(low: float, high: float) -> str:
+    # as the text '[' || low || ', ' || high || ']' was in SQL: None when a bound is missing
+    return "None" if pd.isna(low) or pd.isna(high) else f"[{low!r}, {high!r}]"
+
+
+def _published_at(cells: pd.DataFrame, observations: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """The cells with ``published_at``, ``file line n`` of each observation (a row for each, should
+    one cell have two), or the indicator's source where none was read from a file."""
+    keys = ["source", "indicator_code", "geo_code", "year"]
     where = " or ".join(
         f"(source = {_quoted(c.source)} and indicator_code = {_quoted(c.indicator_code)} "
         f"and geo_code = {_quoted(c.geo_code)} and year = {int(c.year)})"
         for c in cells.itertuples()
     )
-    lines = observations.filter(where).select("source, indicator_code, geo_code, year, source_file, source_line").df()
-    at = cells.merge(lines, on=["source", "indicator_code", "geo_code", "year"], how="left")
-    return (at["source_file"] + " line " + at["source_line"].astype("string")).fillna(at["source"]).set_axis(cells.index)
+    lines = observations.filter(where).select(", ".join([*keys, "source_file", "source_line"])).df()
+    at = cells.merge(lines.astype({"year": "int32", "source_line": "Int64"}), on=keys, how="left")
+    return at.assign(published_at=(at["source_file"] + " line " + at["source_line"].astype("string")).fillna(at["source"]))
 
 
 def _quoted(text: str) -> str:
