@@ -100,22 +100,27 @@ def year(cell_id: np.ndarray) -> np.ndarray:
 
 def read_values(relation: duckdb.DuckDBPyRelation) -> Values:
     numbers = ("raw_value", "denominator_value", "indicator_value")
-    table = relation.select("cell_id, " + ", ".join(numbers) + ", drop_reason").to_arrow_table()
+    table = relation.select(
+        "cell_id, "
+        + ", ".join(f"coalesce({name}, 'NaN'::double) as {name}" for name in numbers)
+        + ", drop_reason, coalesce(isnan(indicator_value), false) as not_a_number"
+    ).to_arrow_table()
     reasons = pc.unique(table["drop_reason"]).drop_null()
     return Values(
-        cell_id=_concatenated(table["cell_id"], np.int64),
-        **{name: _concatenated(table[name], np.float64) for name in numbers},
-        drop_code=_concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1), np.int32),
+        cell_id=_concatenated(table["cell_id"]),
+        **{name: _concatenated(table[name]) for name in numbers},
+        drop_code=_concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1)),
         drop_reasons=reasons,
-        not_a_number=np.flatnonzero(_concatenated(pc.is_nan(table["indicator_value"]).fill_null(False), np.bool_)),
+        not_a_number=np.flatnonzero(_concatenated(table["not_a_number"])),
     )
 
 
-def _concatenated(column: pa.ChunkedArray, dtype) -> np.ndarray:
-    """A column as one NumPy array, null as NaN. Chunk by chunk: ChunkedArray.to_numpy and
-    combine_chunks took five to nine times as long at 30M rows."""
+def _concatenated(column: pa.ChunkedArray) -> np.ndarray:
+    """A column without nulls as one NumPy array. Chunk by chunk: ChunkedArray.to_numpy and
+    combine_chunks took five to nine times as long at 30M rows (and a null-aware conversion of
+    each chunk 1-2 s more than coalescing in the query)."""
     chunks = [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks]
-    return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.empty(0, dtype)
+    return np.concatenate(chunks) if chunks else np.empty(0, column.type.to_pandas_dtype())
 
 
 def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
@@ -175,7 +180,6 @@ class Placement:
 
     indicator: Indicator
     units: Units
-    rows: np.ndarray  # the indicator's rows of Values
     first: int  # the array's first year
     shape: tuple[int, int]
     at: np.ndarray  # each row's flat position in the array
@@ -184,32 +188,34 @@ class Placement:
 def filled(values: Values, indicators: list[Indicator], units: dict[str, Units]) -> pa.RecordBatchReader:
     """The filled grid, one batch per indicator: a stream, so that no more than two indicators'
     cells (the one DuckDB writes, the next one being filled) are held at a time beside the values.
-    Every value is placed first, so that a value that fits nowhere stops the model before DuckDB
-    reads the stream."""
-    placements = [
-        _placement(indicator, rows, values, units[indicator.geography])
+    An error while filling (``InputError``: a value that fits no cell, two for one cell) reaches
+    dbt through DuckDB's stream reader, with its message: placing every value before the stream
+    took 5 s more at 30M cells, as it could not overlap DuckDB's write."""
+    batches = _one_ahead(
+        partial(_indicator_batch, indicator, rows, values, units[indicator.geography])
         for indicator, rows in _rows_by_indicator(values, indicators, units)
-    ]
-    return pa.RecordBatchReader.from_batches(SCHEMA, _one_ahead(partial(_indicator_batch, p, values) for p in placements))
+    )
+    return pa.RecordBatchReader.from_batches(SCHEMA, batches)
 
 
 def _rows_by_indicator(values: Values, indicators: list[Indicator], units: dict[str, Units]):
+    """Each indicator with units, and its rows of ``values``."""
+    indicators = [i for i in indicators if i.geography in units]  # a geography without units has no grid
     numbers = indicator_no(values.cell_id)
+    wanted = np.array([i.indicator_no for i in indicators], dtype=np.int64)
     # as 16-bit integers (int_nqpf__01 numbers the seed's rows, a few hundred) the stable sort is a
     # radix sort, linear in the rows
-    numbers = numbers.astype(np.int16 if numbers.max(initial=0) < 2**15 else np.int64)
+    if max(numbers.max(initial=0), wanted.max(initial=0)) < 2**15:
+        numbers, wanted = numbers.astype(np.int16), wanted.astype(np.int16)
     order = np.argsort(numbers, kind="stable")
-    ordered = numbers[order]
-    for indicator in indicators:
-        if indicator.geography in units:  # a geography without units has no grid
-            start, end = (
-                np.searchsorted(ordered, indicator.indicator_no),
-                np.searchsorted(ordered, indicator.indicator_no, "right"),
-            )
-            yield indicator, order[start:end]
+    # all at once, in the numbers' type: each call converts the sorted numbers when the types differ
+    starts, ends = np.searchsorted(numbers[order], wanted), np.searchsorted(numbers[order], wanted, side="right")
+    for indicator, start, end in zip(indicators, starts, ends, strict=True):
+        yield indicator, order[start:end]
 
 
 def _placement(indicator: Indicator, rows: np.ndarray, values: Values, units: Units) -> Placement:
+    """Where the indicator's ``rows`` of ``values`` go; stops on a unit outside its geography and on two values for a cell."""
     cells = values.cell_id[rows]
     years = year(cells)
     first = min(indicator.first_year, int(years.min(initial=indicator.first_year)))
@@ -219,7 +225,7 @@ def _placement(indicator: Indicator, rows: np.ndarray, values: Values, units: Un
     if (positions < 0).any():
         raise InputError(f"values of {indicator.indicator_id} for units outside its geography {indicator.geography}")
     at = np.ravel_multi_index((positions, years - first), shape)
-    placement = Placement(indicator, units, rows, first, shape, at)
+    placement = Placement(indicator, units, first, shape, at)
     _one_value_per_cell(placement)
     return placement
 
@@ -239,8 +245,8 @@ def _one_ahead(jobs: Iterator[Callable[[], pa.RecordBatch]]) -> Iterator[pa.Reco
             yield pending.result()
 
 
-def _indicator_batch(placement: Placement, values: Values) -> pa.RecordBatch:
-    indicator, units, rows = placement.indicator, placement.units, placement.rows
+def _indicator_batch(indicator: Indicator, rows: np.ndarray, values: Values, units: Units) -> pa.RecordBatch:
+    placement = _placement(indicator, rows, values, units)
     dense = {
         name: _dense(placement, getattr(values, name)[rows]) for name in ("raw_value", "denominator_value", "indicator_value")
     }
