@@ -17,13 +17,16 @@ benchmark's memory limit; here it is one pass per indicator (see README, "Beyond
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, reduce
+from operator import and_, or_
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .arrow_columns import column, labelled
 
 FILL_METHODS = ("observed", "interpolated", "extrapolated")
 OBSERVED, INTERPOLATED, EXTRAPOLATED = range(len(FILL_METHODS))
@@ -266,15 +269,15 @@ def _indicator_batch(indicator: Indicator, rows: np.ndarray, values: Values, uni
     on_grid = {name: array[:, grid].reshape(-1) for name, array in dense.items()}
     return pa.record_batch(
         [
-            _labels([indicator.system_id], np.zeros(unit_index.size, dtype=np.int32)),
-            _labels([indicator.indicator_id], np.zeros(unit_index.size, dtype=np.int32)),
-            pa.DictionaryArray.from_arrays(pa.array(unit_index), units.geo_code),
+            labelled([indicator.system_id], np.zeros(unit_index.size, dtype=np.int32)),
+            labelled([indicator.indicator_id], np.zeros(unit_index.size, dtype=np.int32)),
+            labelled(units.geo_code, unit_index),
             pa.array(np.tile(grid_years, n_units)),
             pa.array(cell_id),
-            *(_nullable(on_grid[name]) for name in ("raw_value", "denominator_value", "indicator_value")),
-            _coded(drop_code[:, grid].reshape(-1), values.drop_reasons),
-            _coded(method.reshape(-1), pa.array(FILL_METHODS)),
-            _nullable(value.reshape(-1)),
+            *(column(on_grid[name]) for name in ("raw_value", "denominator_value", "indicator_value")),
+            labelled(values.drop_reasons, drop_code[:, grid]),
+            labelled(FILL_METHODS, method),
+            column(value, flatten=True),
         ],
         schema=SCHEMA,
     )
@@ -301,9 +304,9 @@ def _more(count: int) -> list[str]:
     return [f"  ... and {count - LISTED} more"] if count > LISTED else []
 
 
-def _dense(placement: Placement, column: np.ndarray) -> np.ndarray:
+def _dense(placement: Placement, values: np.ndarray) -> np.ndarray:
     out = np.full(placement.shape, np.nan)
-    out.flat[placement.at] = column
+    out.flat[placement.at] = values
     return out
 
 
@@ -338,19 +341,6 @@ def _fill(value: np.ndarray, raw: np.ndarray, indicator: Indicator, grid: slice)
     method[unit, column] = np.select([interpolated, extrapolated], [INTERPOLATED, EXTRAPOLATED], NO_FILL)
     out[unit, column] = np.select([interpolated, extrapolated], [line, np.where(has_before, before_value, after_value)], np.nan)
     return method, out
-
-
-def _labels(labels: list[str], codes: np.ndarray) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels, pa.string()))
-
-
-def _coded(codes: np.ndarray, labels: pa.Array) -> pa.DictionaryArray:
-    """Codes into ``labels``, -1 meaning null."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), labels)
-
-
-def _nullable(values: np.ndarray) -> pa.Array:
-    return pa.array(values, mask=np.isnan(values))
 
 
 def check_ranges(
@@ -398,22 +388,20 @@ def _published_at(cells: pd.DataFrame, observations: duckdb.DuckDBPyRelation) ->
     """The cells with ``published_at``, ``file line n`` of each observation (a row for each, should
     one cell have two), or the indicator's source where none was read from a file."""
     keys = ["source", "indicator_code", "geo_code", "year"]
-    where = " or ".join(
-        f"(source = {_quoted(c.source)} and indicator_code = {_quoted(c.indicator_code)} "
-        f"and geo_code = {_quoted(c.geo_code)} and year = {int(c.year)})"
-        for c in cells.itertuples()
-    )
-    lines = observations.filter(where).select(", ".join([*keys, "source_file", "source_line"])).df()
+    wanted = [
+        reduce(
+            and_,
+            (duckdb.ColumnExpression(key) == duckdb.ConstantExpression(value) for key, value in zip(keys, cell, strict=True)),
+        )
+        for cell in cells[keys].astype({"year": int}).itertuples(index=False)
+    ]
+    lines = observations.filter(reduce(or_, wanted)).select(*keys, "source_file", "source_line").df()
     at = cells.merge(lines.astype({"year": "int32", "source_line": "Int64"}), on=keys, how="left")
     return at.assign(published_at=(at["source_file"] + " line " + at["source_line"].astype("string")).fillna(at["source"]))
 
 
-def _quoted(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-def _by_number(indicators: pd.DataFrame, column: str) -> np.ndarray:
-    """``column`` of the indicators as an array indexed by ``indicator_no``."""
+def _by_number(indicators: pd.DataFrame, name: str) -> np.ndarray:
+    """``name`` of the indicators as an array indexed by ``indicator_no``."""
     out = np.full(int(indicators["indicator_no"].max()) + 1, np.nan)
-    out[indicators["indicator_no"].to_numpy()] = indicators[column].to_numpy(np.float64)
+    out[indicators["indicator_no"].to_numpy()] = indicators[name].to_numpy(np.float64)
     return out

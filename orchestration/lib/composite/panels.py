@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..arrow_columns import column, labelled
 from .system import Alternatives, Choices, Panel
 from .treatment import TreatmentRule
 
@@ -115,30 +116,8 @@ def unit_years(system_id: str, panel: Panel, **columns: np.ndarray | pa.Array) -
     """Per-row arrays as an Arrow table keyed by system, unit and year."""
     n_rows = panel.geo.size
     keys = {
-        "system_id": _labels(np.array([system_id], dtype=object), np.zeros(n_rows, dtype=np.int32)),
-        "geo_code": _labels(panel.geo, np.arange(n_rows, dtype=np.int32)),
+        "system_id": labelled([system_id], np.zeros(n_rows, dtype=np.int32)),
+        "geo_code": labelled(panel.geo, np.arange(n_rows, dtype=np.int32)),
         "year": pa.array(panel.year.astype("int32")),
     }
     return pa.table(keys | {name: column(values) for name, values in columns.items()})
-
-
-def labelled(labels: tuple[str, ...], codes: np.ndarray) -> pa.Array:
-    """``labels[codes]`` (any shape, flattened) as an Arrow text column."""
-    return _labels(np.array(labels, dtype=object), np.asarray(codes, dtype=np.int32).reshape(-1))
-
-
-def _labels(labels: np.ndarray, codes: np.ndarray) -> pa.Array:
-    # dictionary-encoded: DuckDB reads it as VARCHAR without a string per cell being made in between
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(labels, pa.string()))
-
-
-def column(values: np.ndarray | pa.Array, flatten: bool = False) -> pa.Array:
-    """A NumPy column as Arrow; NaN becomes null, as it did through pandas (SQL counts and tests nulls)."""
-    if isinstance(values, pa.Array):
-        return values
-    values = np.asarray(values)
-    if flatten:
-        values = values.reshape(-1)
-    if values.dtype.kind == "f":
-        return pa.array(values, mask=np.isnan(values))
-    return pa.array(values)

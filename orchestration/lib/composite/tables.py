@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..arrow_columns import column, labelled
 from . import audit, weighting
-from .panels import EngineInput, Settings, column, labelled, panels, unit_years
+from .panels import EngineInput, Settings, panels, unit_years
 from .statistics import shape
 from .system import FACTORS, Panel, Result, evaluate, one_at_a_time, prepare
 from .system import analyse as analyse_uncertainty
