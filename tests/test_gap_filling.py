@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from orchestration.lib import gap_filling
-from orchestration.lib.gap_filling import UNIT_BITS, YEAR_BITS
+from orchestration.lib.cell_keys import UNIT_BITS, YEAR_BITS
 
 FIRST, LAST = 2005, 2014  # the grid's years; values are published from 2001 to 2017
 PUBLISHED = {9: range(2001, 2010), 2: range(2011, 2018)}  # two units whose series end or start in the grid

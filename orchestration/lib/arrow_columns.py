@@ -1,6 +1,6 @@
 """NumPy arrays as Arrow columns, for the long tables the dbt Python models return (dbt-duckdb
 loads Arrow without a copy through pandas): the gap filling's grid and the composite library's
-tables."""
+tables; and back, for the columns those models read from DuckDB."""
 
 from collections.abc import Sequence
 
@@ -28,3 +28,12 @@ def column(values: np.ndarray | pa.Array, flatten: bool = False) -> pa.Array:
     if values.dtype.kind == "f":
         return pa.array(values, mask=np.isnan(values))
     return pa.array(values)
+
+
+def concatenated(column: pa.ChunkedArray) -> np.ndarray:
+    """A column without nulls (coalesce them in the query) as one NumPy array. Chunk by chunk:
+    ChunkedArray.to_numpy and combine_chunks took five to nine times as long at 30M rows, a
+    null-aware conversion of each chunk 1-2 s more than coalescing in the query, and DuckDB's own
+    fetchnumpy four times as long as reading Arrow this way."""
+    chunks = [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks]
+    return np.concatenate(chunks) if chunks else np.empty(0, column.type.to_pandas_dtype())

@@ -26,7 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .arrow_columns import column, labelled
+from .arrow_columns import column, concatenated, labelled
+from .cell_keys import cell_key, indicator_no, unit_no, year
 
 FILL_METHODS = ("observed", "interpolated", "extrapolated")
 OBSERVED, INTERPOLATED, EXTRAPOLATED = range(len(FILL_METHODS))
@@ -37,9 +38,6 @@ RANGE_HEADLINE = (
     "the range is the seed's valid_min and valid_max in dbt_project/seeds/nqpf_indicators.csv"
 )
 LISTED = 20  # offending cells named in a message; the rest are counted
-
-# the layout of macro nqpf_cell_id: ((indicator_no * 2^24) + unit_no) * 2^12 + year
-UNIT_BITS, YEAR_BITS = 24, 12
 
 SCHEMA = pa.schema(
     [
@@ -89,18 +87,6 @@ class Values:
     not_a_number: np.ndarray  # rows whose indicator value is NaN, not null: check_ranges stops on them
 
 
-def indicator_no(cell_id: np.ndarray) -> np.ndarray:
-    return cell_id >> (UNIT_BITS + YEAR_BITS)
-
-
-def unit_no(cell_id: np.ndarray) -> np.ndarray:
-    return (cell_id >> YEAR_BITS) & ((1 << UNIT_BITS) - 1)
-
-
-def year(cell_id: np.ndarray) -> np.ndarray:
-    return cell_id & ((1 << YEAR_BITS) - 1)
-
-
 def read_values(relation: duckdb.DuckDBPyRelation) -> Values:
     numbers = ("raw_value", "denominator_value", "indicator_value")
     table = relation.select(
@@ -110,20 +96,12 @@ def read_values(relation: duckdb.DuckDBPyRelation) -> Values:
     ).to_arrow_table()
     reasons = pc.unique(table["drop_reason"]).drop_null()
     return Values(
-        cell_id=_concatenated(table["cell_id"]),
-        **{name: _concatenated(table[name]) for name in numbers},
-        drop_code=_concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1)),
+        cell_id=concatenated(table["cell_id"]),
+        **{name: concatenated(table[name]) for name in numbers},
+        drop_code=concatenated(pc.index_in(table["drop_reason"], value_set=reasons).fill_null(-1)),
         drop_reasons=reasons,
-        not_a_number=np.flatnonzero(_concatenated(table["not_a_number"])),
+        not_a_number=np.flatnonzero(concatenated(table["not_a_number"])),
     )
-
-
-def _concatenated(column: pa.ChunkedArray) -> np.ndarray:
-    """A column without nulls as one NumPy array. Chunk by chunk: ChunkedArray.to_numpy and
-    combine_chunks took five to nine times as long at 30M rows (and a null-aware conversion of
-    each chunk 1-2 s more than coalescing in the query)."""
-    chunks = [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks]
-    return np.concatenate(chunks) if chunks else np.empty(0, column.type.to_pandas_dtype())
 
 
 def grids(indicators: pd.DataFrame, values: Values) -> list[Indicator]:
@@ -261,11 +239,7 @@ def _indicator_batch(indicator: Indicator, rows: np.ndarray, values: Values, uni
     grid_years = np.arange(indicator.first_year, indicator.last_year + 1, dtype=np.int32)
     n_units, n_years = placement.shape[0], grid_years.size
     unit_index = np.repeat(np.arange(n_units, dtype=np.int32), n_years)
-    cell_id = (
-        (np.int64(indicator.indicator_no) << (UNIT_BITS + YEAR_BITS))
-        + (np.repeat(units.unit_no, n_years) << YEAR_BITS)
-        + np.tile(grid_years, n_units)
-    )
+    cell_id = cell_key(indicator.indicator_no, np.repeat(units.unit_no, n_years), np.tile(grid_years, n_units))
     on_grid = {name: array[:, grid].reshape(-1) for name, array in dense.items()}
     return pa.record_batch(
         [

@@ -76,6 +76,28 @@ def test_weights_by_hand():
     np.testing.assert_allclose(in_system, [0.25, 0.25, 0.5], rtol=1e-12)
 
 
+@pytest.mark.parametrize("missing", [0.0, 0.15])
+def test_critic_weights_equal_pandas_pairwise_correlations(missing):
+    """Within each element from the element's own columns, over the system from all of them;
+    correlations over the rows where both columns have a value (pandas' DataFrame.corr), and with
+    no value missing the one-product path."""
+    rng = np.random.default_rng(8)
+    z = rng.random((200, 5)) @ rng.random((5, 5))  # correlated columns
+    z[rng.random(z.shape) < missing] = np.nan
+    elements = np.array(["a", "a", "a", "b", "b"])
+
+    def critic(frame: pd.DataFrame) -> np.ndarray:
+        information = frame.std(ddof=1) * (1 - frame.corr()).sum(axis=1)
+        return (information / information.sum()).to_numpy()
+
+    frame = pd.DataFrame(z)
+    in_element, in_system = weighting.weights(z, elements, "critic")
+    np.testing.assert_allclose(in_system, critic(frame), rtol=1e-12)
+    for name in ("a", "b"):
+        members = elements == name
+        np.testing.assert_allclose(in_element[members], critic(frame.loc[:, members]), rtol=1e-12)
+
+
 def test_weighted_means_over_available_values():
     x = np.array([[1.0, 4.0, np.nan], [2.0, 8.0, 4.0]])
     w = np.array([1.0, 1.0, 2.0])

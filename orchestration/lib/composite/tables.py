@@ -8,6 +8,8 @@ models after the first (see ``_nominal``); only ``unit_year_results`` runs the M
 not at all for a system with ``uncertainty_runs`` 0.
 """
 
+from functools import partial
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from ..arrow_columns import column, labelled
 from . import audit, weighting
 from .panels import EngineInput, Settings, panels, unit_years
 from .statistics import shape
-from .system import FACTORS, Panel, Result, evaluate, one_at_a_time, prepare
+from .system import FACTORS, Panel, Result, evaluate, one_at_a_time, pool, prepare
 from .system import analyse as analyse_uncertainty
 from .uncertainty import RankStatistics, rank_statistics
 
@@ -38,7 +40,7 @@ _evaluated: dict[tuple[str, ...], dict[str, tuple[Panel, Settings, Result]]] = {
 
 
 def _nominal(engine: EngineInput, systems: pd.DataFrame):
-    key = (*(_content_key(relation) for relation in (engine.cells, engine.rows, engine.columns)), systems.to_csv())
+    key = (*(_content_key(relation) for relation in (engine.cell_values, engine.rows, engine.columns)), systems.to_csv())
     if key not in _evaluated:
         _evaluated.clear()
         _evaluated[key] = {
@@ -67,16 +69,17 @@ def values(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | pd.DataFram
     than the numbers."""
     frames = []
     for _, panel, _, result in _nominal(engine, systems):
-        treatment = labelled(TREATMENT_LABELS, np.column_stack([_value_labels(t) for t in result.treatments]))
+        at = panel.cell_positions
+        treatment = np.column_stack([_value_labels(t) for t in result.treatments]).reshape(-1)[at]
         frames.append(
             pa.table(
                 {
-                    "cell_id": pa.array(panel.cell_ids.reshape(-1)),
-                    "treated_value": column(result.treated, flatten=True),
-                    "treatment": treatment,
-                    "is_imputed": column(result.imputed, flatten=True),
-                    "prepared_value": column(result.prepared, flatten=True),
-                    "normalised_value": column(result.normalised, flatten=True),
+                    "cell_id": pa.array(panel.cell_ids),
+                    "treated_value": column(result.treated.reshape(-1)[at]),
+                    "treatment": labelled(TREATMENT_LABELS, treatment),
+                    "is_imputed": column(result.imputed.reshape(-1)[at]),
+                    "prepared_value": column(result.prepared.reshape(-1)[at]),
+                    "normalised_value": column(result.normalised.reshape(-1)[at]),
                 }
             )
         )
@@ -134,7 +137,8 @@ def _weight_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
     """Per indicator: the nominal weights, every method's weight over the system, entropy, and the
     effective importance (correlation ratio of the nominal index on the indicator)."""
     rows = []
-    importance = np.array([audit.correlation_ratio(result.normalised[:, j], result.index) for j in range(len(panel.indicators))])
+    ratio = partial(_correlation_ratio, result.normalised, result.index)
+    importance = np.array(list(pool().map(ratio, range(len(panel.indicators)))))
     share = importance / np.nansum(importance)
     divergence = 1 - result.entropy
     for j, indicator in enumerate(panel.indicators):
@@ -144,8 +148,8 @@ def _weight_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
                 "indicator_id": indicator,
                 "weighting": settings.nominal.weighting,
                 "n_values": int(np.sum(~np.isnan(result.prepared[:, j]))),
-                "min_value": _extreme(np.min, result.prepared[:, j]),
-                "max_value": _extreme(np.max, result.prepared[:, j]),
+                "min_value": _extreme(np.fmin, result.prepared[:, j]),
+                "max_value": _extreme(np.fmax, result.prepared[:, j]),
                 "entropy": result.entropy[j],
                 "divergence": divergence[j],
                 "weight_in_element": result.weights_in_element[settings.nominal.weighting][j],
@@ -158,10 +162,14 @@ def _weight_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
     return rows
 
 
+def _correlation_ratio(normalised: np.ndarray, index: np.ndarray, j: int) -> float:
+    return audit.correlation_ratio(normalised[:, j], index)
+
+
 def _extreme(function, values: np.ndarray) -> float:
-    """``function`` (min or max) over the values present; NaN (null) when there are none, as in SQL."""
-    present = values[~np.isnan(values)]
-    return float(function(present)) if present.size else np.nan
+    """``function`` (``np.fmin`` or ``np.fmax``) over the values present; NaN (null) when there are
+    none, as in SQL. One pass: these skip NaN themselves, without a copy of the values present."""
+    return float(function.reduce(values)) if values.size else np.nan
 
 
 def _score_columns(panel, result: Result) -> dict[str, np.ndarray]:

@@ -30,10 +30,9 @@ def entropy_divergence(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def critic_information(z: np.ndarray) -> np.ndarray:
-    """``sd_j * sum_k (1 - r_jk)``: pairwise-complete correlations, sample standard deviations."""
-    sd = np.nanstd(z, axis=0, ddof=1)
-    r = pairwise_correlation(z)
+def critic_information(sd: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``sd_j * sum_k (1 - r_jk)`` from the columns' sample standard deviations and their
+    pairwise-complete correlations (``pairwise_correlation``)."""
     return sd * np.nansum(1 - r, axis=1)
 
 
@@ -62,6 +61,19 @@ def pairwise_moments(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     """For every pair of columns, over the rows where both have a value: the count, the sample
     covariance and each column's sample variance (all k x k, by matrix products, no loop)."""
     present = ~np.isnan(z)
+    if present.all():  # every pair has every row: one product, not six (the imputed panels at scale)
+        rows = z.shape[0]
+        centred = z - z.mean(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            covariance = centred.T @ centred / (rows - 1)
+        variance = np.diag(covariance)
+        shape = covariance.shape
+        return (
+            np.full(shape, float(rows)),
+            covariance,
+            np.broadcast_to(variance[:, None], shape),
+            np.broadcast_to(variance, shape),
+        )
     # centred first, so that the sums of products do not cancel
     centred = np.where(present, z - np.nanmean(np.where(present.any(axis=0), z, 0.0), axis=0), 0.0)
     m = present.astype(float)
@@ -97,14 +109,18 @@ def weights(
     if method == "entropy" and divergence is None:
         divergence = entropy_divergence(z)
     if method in ("entropy", "critic"):
-        raw = divergence if method == "entropy" else critic_information(z)
+        if method == "critic":
+            # a pair's pairwise-complete correlation reads only its two columns: the element's
+            # own correlations are a block of the system's
+            sd, r = np.nanstd(z, axis=0, ddof=1), pairwise_correlation(z)
+        raw = divergence if method == "entropy" else critic_information(sd, r)
         raw = np.where(np.isnan(raw), 0.0, np.maximum(raw, 0.0))
         in_system = raw / raw.sum()
         in_element = np.zeros_like(raw)
         for name in names:
             members = elements == name
             if method == "critic":  # contrast and conflict among the element's own indicators
-                own = critic_information(z[:, members])
+                own = critic_information(sd[members], r[np.ix_(members, members)])
                 raw_e = np.where(np.isnan(own), 0.0, np.maximum(own, 0.0))
             else:
                 raw_e = raw[members]

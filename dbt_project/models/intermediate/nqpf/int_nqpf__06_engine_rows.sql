@@ -1,6 +1,7 @@
 -- The rows of each system's panel in the composite library (int_nqpf__07 to __11): the index
 -- unit-years, numbered from 0 in order of unit code, then year (panel_row), with the unit's group
--- for group imputation (income group or region, as the system says).
+-- for group imputation (income group or region, as the system says) and its number in the cell
+-- key (unit_no, macro nqpf_cell_id), by which the library places the filled grid's cells.
 with systems as (
 
     select * from {{ ref('stg_nqpf__systems') }}
@@ -26,6 +27,7 @@ select
     ) as panel_row,
     index_unit_years.geo_code,
     index_unit_years.year,
+    geographies.unit_no,
     case systems.imputation_group
         when 'income_group' then geographies.income_group
         else geographies.region

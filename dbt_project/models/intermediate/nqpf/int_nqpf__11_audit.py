@@ -7,6 +7,6 @@ def model(dbt, session):
     from orchestration.lib.composite import tables
 
     engine = tables.EngineInput(
-        dbt.ref("int_nqpf__06_engine_input"), dbt.ref("int_nqpf__06_engine_rows"), dbt.ref("int_nqpf__06_engine_columns")
+        dbt.ref("int_nqpf__03_filled"), dbt.ref("int_nqpf__06_engine_rows"), dbt.ref("int_nqpf__06_engine_columns")
     )
     return tables.audit_table(engine, dbt.ref("stg_nqpf__systems").df())

@@ -1,0 +1,26 @@
+"""The integer key of one NQPF cell, a system indicator x unit x year (dbt macro nqpf_cell_id):
+``((indicator_no * 2^24) + unit_no) * 2^12 + year``.
+
+The cell-level models join by it (int_nqpf__02 to mart_nqpf_panel); the gap filling builds it for
+the cells of its grid, and the composite library places each cell in its system's panel by its
+parts, with no join. The layout is the macro's: change both together."""
+
+import numpy as np
+
+UNIT_BITS, YEAR_BITS = 24, 12
+
+
+def cell_key(indicator_no: int, unit_no: np.ndarray, year: np.ndarray) -> np.ndarray:
+    return (np.int64(indicator_no) << (UNIT_BITS + YEAR_BITS)) + (np.asarray(unit_no, dtype=np.int64) << YEAR_BITS) + year
+
+
+def indicator_no(cell_id: np.ndarray) -> np.ndarray:
+    return cell_id >> (UNIT_BITS + YEAR_BITS)
+
+
+def unit_no(cell_id: np.ndarray) -> np.ndarray:
+    return (cell_id >> YEAR_BITS) & ((1 << UNIT_BITS) - 1)
+
+
+def year(cell_id: np.ndarray) -> np.ndarray:
+    return cell_id & ((1 << YEAR_BITS) - 1)
