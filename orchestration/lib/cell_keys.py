@@ -24,3 +24,11 @@ def unit_no(cell_id: np.ndarray) -> np.ndarray:
 
 def year(cell_id: np.ndarray) -> np.ndarray:
     return cell_id & ((1 << YEAR_BITS) - 1)
+
+
+def lookup(numbers: np.ndarray, size: int, dtype=np.int64) -> np.ndarray:
+    """A dense table from a number (0 to ``size`` - 1) to its position in ``numbers``; -1 for a
+    number not among them. Indexing it maps many keys' parts at once, with no sort and no join."""
+    table = np.full(size, -1, dtype=dtype)
+    table[numbers] = np.arange(len(numbers))
+    return table

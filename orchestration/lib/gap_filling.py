@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .arrow_columns import column, concatenated, labelled
-from .cell_keys import cell_key, indicator_no, unit_no, year
+from .cell_keys import cell_key, indicator_no, lookup, unit_no, year
 
 FILL_METHODS = ("observed", "interpolated", "extrapolated")
 OBSERVED, INTERPOLATED, EXTRAPOLATED = range(len(FILL_METHODS))
@@ -143,9 +143,7 @@ class Units:
 
     def positions(self, numbers: np.ndarray) -> np.ndarray:
         """Each unit number's position in the geography; -1 for a number not of this geography."""
-        lookup = np.full(max(self.unit_no.max(initial=0), numbers.max(initial=0)) + 1, -1, dtype=np.int64)
-        lookup[self.unit_no] = np.arange(self.unit_no.size)
-        return lookup[numbers]
+        return lookup(self.unit_no, max(self.unit_no.max(initial=0), numbers.max(initial=0)) + 1)[numbers]
 
 
 def units_by_geography(geographies: pd.DataFrame) -> dict[str, Units]:

@@ -17,16 +17,18 @@ SYSTEMS_SEED = Path(__file__).parents[2] / "dbt_project" / "seeds" / "nqpf_syste
 
 @pytest.fixture
 def engine() -> EngineInput:
-    """Two systems on the grid of their indicators, with cells the panels must pass over: a
-    unit-year out of the index, an indicator left out, units and years outside the rows' range."""
+    """Two systems on the same units (as the seed's two provincial systems share the provinces),
+    with cells the panels must pass over: a unit-year out of the index, an indicator left out,
+    units and years outside the rows' range; missing values as SQL nulls, and one outlier."""
     rng = np.random.default_rng(3)
     con = duckdb.connect()
     rows, columns, cells = [], [], []
-    layout = {  # system: (indicator numbers in use, indicator numbers left out, unit numbers, years)
-        "cross_country": ([1, 2, 4], [3], range(10, 16), range(2000, 2005)),
-        "china_provinces": ([7, 5], [], range(40, 44), range(2011, 2014)),
+    units = range(10, 40)
+    layout = {  # system: (indicator numbers in use, indicator numbers left out, years)
+        "cross_country": ([1, 2, 4], [3], range(2000, 2005)),
+        "china_provinces": ([7, 5], [], range(2002, 2005)),
     }
-    for system_id, (in_use, left_out, units, years) in layout.items():
+    for system_id, (in_use, left_out, years) in layout.items():
         index = [(u, y) for u in units for y in years if (u, y) != (units[1], years[2])]  # one unit-year out of the index
         rows += [(system_id, r, f"G{u}", y, f"group{u % 2}", u) for r, (u, y) in enumerate(index)]
         columns += [(system_id, c, f"ind{no}", no, "laborers", "+") for c, no in enumerate(in_use)]
@@ -34,7 +36,9 @@ def engine() -> EngineInput:
         for no in in_use + left_out:
             for u in grid_units:
                 for y in grid_years:
-                    cells.append((int(cell_key(no, u, y)), np.nan if rng.random() < 0.2 else rng.normal()))
+                    cells.append([int(cell_key(no, u, y)), None if rng.random() < 0.2 else float(rng.normal(10, 1))])
+    outlier = next(cell for cell in cells if cell[0] == cell_key(2, 20, 2002))
+    outlier[1] = 1e6  # in cross_country's panel, for the treatment to catch
     order = rng.permutation(len(cells))  # the library may not rely on the grid's order
     con.execute("create table cells (cell_id bigint, filled_value double)")
     con.executemany("insert into cells values (?, ?)", [cells[i] for i in order])
@@ -81,16 +85,20 @@ def test_every_cell_of_the_panel_and_no_other_is_placed(engine):
 
 
 def test_the_per_cell_values_are_keyed_by_the_cells_own_key(engine):
-    """int_nqpf__07_values: one row per panel cell, its key, and the prepared value at its place."""
+    """int_nqpf__07_values: one row per panel cell, its key, and the library's values at its place."""
     systems = pd.read_csv(SYSTEMS_SEED)
-    out = tables.values(engine, systems)
+    out = tables.values(engine, systems).to_pandas().set_index("cell_id")
     built = panels(engine, systems)
-    assert out.num_rows == sum(panel.values.size for panel, _ in built.values())
-    assert len(set(out["cell_id"].to_pylist())) == out.num_rows
-    # without treatment or imputation effects on a present value, treated equals the filled value
+    assert len(out) == sum(panel.values.size for panel, _ in built.values())
+    assert out.index.is_unique
     filled = engine.cells.df().set_index("cell_id")["filled_value"]
-    treated = pd.Series(out["treated_value"].to_numpy(zero_copy_only=False), index=out["cell_id"].to_numpy())
-    untreated = out["treatment"].to_pylist()
-    same = [c for c, t in zip(out["cell_id"].to_pylist(), untreated, strict=True) if t == "none" and not np.isnan(filled[c])]
-    assert same, "the fixture has untreated cells"
-    np.testing.assert_array_equal(treated[same].to_numpy(), filled[same].to_numpy())
+    outlier = filled.idxmax()
+    # the outlier's indicator was treated (winsorised or logged), and the outlier with it
+    assert out.loc[outlier, "treatment"] != "none"
+    assert out.loc[outlier, "treated_value"] < filled[outlier]
+    # elsewhere a value the treatment left alone is the filled value, and exactly the missing ones are imputed
+    untreated = out["treatment"] == "none"
+    assert untreated.any()
+    np.testing.assert_array_equal(out.loc[untreated, "treated_value"], filled[out.index[untreated]])
+    np.testing.assert_array_equal(out["is_imputed"], filled[out.index].isna() & out["prepared_value"].notna())
+    assert out["is_imputed"].any()

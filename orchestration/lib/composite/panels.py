@@ -79,15 +79,17 @@ def panels(engine: EngineInput, systems: pd.DataFrame) -> dict[str, tuple[Panel,
     Reads the filled grid's two columns once, as Arrow (no long pandas table, no pivot), and puts
     each cell of an indicator in use and an index unit-year at its place in the system's matrix,
     found from the parts of its key (``cell_keys``) through two small dense lookups. The cells
-    outside the panel (unit-years out of the index, indicators left out) are passed over. At 30M
-    cells this takes about a second, where a joined copy of the grid with row and column numbers
-    (the former int_nqpf__06_engine_input) took 4 s to write and 2 s to read."""
+    outside the panel (unit-years out of the index, indicators left out) are passed over; a panel
+    cell the grid does not have stays NaN, as a missing value (the grid has every unit x window
+    year of each indicator, so there is none). At 30M cells this takes 1-3 s, where a joined copy
+    of the grid with row and column numbers (the former int_nqpf__06_engine_input) took 4 s to
+    write and 2 s to read."""
     out = {}
     by_system = systems.set_index("system_id")
     cells = engine.cell_values.to_arrow_table()
     cell_id, value = concatenated(cells["cell_id"]), concatenated(cells["value"])
     del cells
-    # from the rows (a row per index unit-year), not the cells: every index unit-year has every column's cell
+    # from the rows (a row per index unit-year), not the cells
     system_ids = sorted(row[0] for row in engine.rows.select("system_id").distinct().fetchall())
     for system_id in system_ids:
         units = _of_system(engine.rows, system_id).order("panel_row").select("geo_code, year, unit_group, unit_no").fetchnumpy()
@@ -117,44 +119,44 @@ def panels(engine: EngineInput, systems: pd.DataFrame) -> dict[str, tuple[Panel,
 def _positions(cell_id: np.ndarray, unit_no: np.ndarray, year: np.ndarray, meta: dict) -> tuple[np.ndarray, np.ndarray]:
     """The panel's cells among all cells: (their positions in the rows x columns matrix, flattened;
     their indexes in ``cell_id``). A row is a unit number and a year (``unit_no``, ``year`` per panel
-    row), a column an indicator number (``meta["indicator_no"]`` per panel column). 32-bit numbers
-    where they fit: the positions stay with the panel for every composite model of the run."""
+    row), a column an indicator number (``meta["indicator_no"]`` per panel column); the indicator
+    numbers are unique over all systems, so the column alone tells a system's cells from another's.
+    32-bit numbers where they fit: the positions stay with the panel for every composite model."""
     columns = np.asarray(meta["indicator_no"], dtype=np.int64)
     indicator = cell_keys.indicator_no(cell_id)
-    column_of = np.full(max(int(indicator.max(initial=0)), int(columns.max(initial=0))) + 1, -1, dtype=np.int32)
-    column_of[columns] = np.arange(columns.size)
-    column = column_of[indicator]
+    size = max(int(indicator.max(initial=0)), int(columns.max(initial=0))) + 1
+    column = cell_keys.lookup(columns, size, np.int32)[indicator]
     del indicator
+    mine = np.flatnonzero(column >= 0)
+    if mine.size < cell_id.size:  # only this system's cells in use are looked up (one system at scale: all)
+        cell_id, column = cell_id[mine], column[mine]
     row = _rows_of(cell_id, unit_no, year)
-    placed = np.flatnonzero((row >= 0) & (column >= 0))
-    size = year.size * columns.size
-    positions = row[placed].astype(np.int32 if size < 2**31 else np.int64)
+    placed = np.flatnonzero(row >= 0)
+    positions = row[placed].astype(np.int32 if year.size * columns.size < 2**31 else np.int64)
     positions *= columns.size
     positions += column[placed]
-    return positions, placed
+    return positions, mine[placed]
 
 
 def _rows_of(cell_id: np.ndarray, unit_no: np.ndarray, year: np.ndarray) -> np.ndarray:
     """Each cell's panel row, -1 for a unit-year not in the panel. The lookup is dense over the
     rows' unit numbers and years: int_geographies numbers a geography's units one after another, so
-    it is no larger than the system's grid of units x window years. Few passes over the cells, in
-    place where it can be (0.7 s at 30M cells, against 1.5 s for the same with a mask per bound)."""
-    if not year.size:
-        return np.full(cell_id.size, -1, dtype=np.int32)
+    it is no larger than the system's grid of units x window years. A negative offset viewed as
+    unsigned is past the end, so one comparison per bound finds the cells outside (0.7 s at 30M
+    cells, against 1.5 s for the same with a mask per bound)."""
     first_unit, first_year = int(unit_no.min()), int(year.min())
     units, years = int(unit_no.max()) - first_unit + 1, int(year.max()) - first_year + 1
-    lookup = np.full(units * years + 1, -1, dtype=np.int32)  # the last slot for every cell outside
-    lookup[(unit_no.astype(np.int64) - first_unit) * years + (year - first_year)] = np.arange(year.size)
+    # the last slot for every cell outside
+    table = cell_keys.lookup((unit_no.astype(np.int64) - first_unit) * years + (year - first_year), units * years + 1, np.int32)
     unit = cell_keys.unit_no(cell_id) - first_unit
     cell_year = cell_keys.year(cell_id) - first_year
-    # a negative offset is a huge unsigned one: one comparison per bound
     outside = (unit.view(np.uint64) >= units) | (cell_year.view(np.uint64) >= years)
     unit *= years
     unit += cell_year
     del cell_year
     unit[outside] = units * years
     del outside
-    return lookup[unit]
+    return table[unit]
 
 
 def _of_system(relation: duckdb.DuckDBPyRelation, system_id: str) -> duckdb.DuckDBPyRelation:

@@ -36,9 +36,10 @@ WEIGHT_BASIS = "minmax"  # the normalisation every weighting method reads (step 
 @cache
 def pool() -> ThreadPoolExecutor:
     """Threads for the independent pieces of one evaluation (the indicators' treatments, the years'
-    imputations, the weighting methods) and of the tables made from it. NumPy lets go of the interpreter lock inside its loops, so
-    at tens of millions of cells two threads take 35-40% off these steps (measured at 30M: weights
-    5.3 s to 3.3 s, treatment 2.8 s to 1.8 s); the results are the same, computed apart."""
+    imputations, the weighting methods, TOPSIS beside the weighted means) and of the tables made
+    from it (the indicators' correlation ratios). NumPy lets go of the interpreter lock inside its
+    loops, so at tens of millions of cells two threads take 35-40% off these steps (measured at
+    30M: weights 5.3 s to 3.3 s, treatment 2.8 s to 1.8 s); the results are the same, computed apart."""
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="composite")
 
 

@@ -109,10 +109,9 @@ def weights(
     if method == "entropy" and divergence is None:
         divergence = entropy_divergence(z)
     if method in ("entropy", "critic"):
-        if method == "critic":
-            # a pair's pairwise-complete correlation reads only its two columns: the element's
-            # own correlations are a block of the system's
-            sd, r = np.nanstd(z, axis=0, ddof=1), pairwise_correlation(z)
+        # a pair's pairwise-complete correlation reads only its two columns: an element's own
+        # correlations are a block of the system's
+        sd, r = (np.nanstd(z, axis=0, ddof=1), pairwise_correlation(z)) if method == "critic" else (None, None)
         raw = divergence if method == "entropy" else critic_information(sd, r)
         raw = np.where(np.isnan(raw), 0.0, np.maximum(raw, 0.0))
         in_system = raw / raw.sum()
