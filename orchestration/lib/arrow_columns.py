@@ -18,13 +18,12 @@ def labelled(labels: Sequence[str] | np.ndarray | pa.Array, codes: np.ndarray) -
     return pa.DictionaryArray.from_arrays(pa.array(codes, mask=missing if missing.any() else None), labels)
 
 
-def column(values: np.ndarray | pa.Array, flatten: bool = False) -> pa.Array:
-    """A NumPy column as Arrow; NaN becomes null, as it did through pandas (SQL counts and tests nulls)."""
+def column(values: np.ndarray | pa.Array) -> pa.Array:
+    """A NumPy column (one dimension) as Arrow; NaN becomes null, as it did through pandas (SQL
+    counts and tests nulls)."""
     if isinstance(values, pa.Array):
         return values
     values = np.asarray(values)
-    if flatten:
-        values = values.reshape(-1)
     if values.dtype.kind == "f":
         return pa.array(values, mask=np.isnan(values))
     return pa.array(values)

@@ -249,7 +249,7 @@ def _indicator_batch(indicator: Indicator, rows: np.ndarray, values: Values, uni
             *(column(on_grid[name]) for name in ("raw_value", "denominator_value", "indicator_value")),
             labelled(values.drop_reasons, drop_code[:, grid]),
             labelled(FILL_METHODS, method),
-            column(value, flatten=True),
+            column(value.reshape(-1)),
         ],
         schema=SCHEMA,
     )
