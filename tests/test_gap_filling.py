@@ -64,8 +64,8 @@ def system():
                 draw = rng.random()
                 if draw < 0.45:  # not published
                     continue
-                if draw < 0.55:  # published, dropped by the transform
-                    rows.append((cell_id(no, unit, year), 1.0, np.nan, "dropped"))
+                if draw < 0.55:  # published, dropped by the transform (for one of two reasons)
+                    rows.append((cell_id(no, unit, year), 1.0, np.nan, "no logarithm" if draw < 0.5 else "no denominator"))
                 else:
                     value = round(rng.uniform(1, 100), 3)
                     rows.append((cell_id(no, unit, year), value, value, None))
@@ -89,7 +89,8 @@ def test_every_cell_follows_the_rule(system):
     assert len(out) == 2 * 5 * (LAST - FIRST + 1)  # every indicator x unit x grid year, once
     values = table["indicator_value"].to_numpy(zero_copy_only=False)  # NaN where the transform dropped it
     published = {c: (value, True) for c, value in zip(table["cell_id"].to_pylist(), values, strict=True)}
-    methods = set()
+    reasons = dict(zip(table["cell_id"].to_pylist(), table["drop_reason"].to_pylist(), strict=True))
+    methods, dropped = set(), set()
     for indicator in indicators.itertuples():
         for unit in geographies.itertuples():
             series = {
@@ -107,8 +108,12 @@ def test_every_cell_follows_the_rule(system):
                 )
                 assert row["filled_value"] == value or (np.isnan(value) and pd.isna(row["filled_value"]))
                 assert row["cell_id"] == cell_id(indicator.indicator_no, unit.unit_no, year)
+                reason = reasons.get(row["cell_id"])  # the published reason, kept on the grid
+                assert (None if pd.isna(row["drop_reason"]) else row["drop_reason"]) == reason
                 methods.add(method)
+                dropped.add(reason)
     assert methods == {"observed", "interpolated", "extrapolated", None}  # the draw exercises every branch
+    assert dropped == {"no logarithm", "no denominator", None}
 
 
 def test_an_auto_window_ends_in_the_systems_last_year_with_a_usable_value(system):

@@ -133,3 +133,31 @@ def test_the_peer_computes_the_dagum_gini_by_its_definition():
     assert row["gini_transvariation"] == pytest.approx(g_ba * weight * (1 - 0.8))
     assert row["gini"] == pytest.approx(row["gini_within"] + row["gini_between"] + row["gini_transvariation"])
     assert row["gini"] == pytest.approx(1 / 3)
+
+
+def test_the_bench_table_gives_the_median_of_the_runs_and_the_ratio_against_it():
+    builds = [
+        {"seconds": 80.0, "peak_gib": 5.25, "models": 71.0},
+        {"seconds": 100.0, "peak_gib": 5.5, "models": 90.0},
+        {"seconds": 75.0, "peak_gib": 5.0, "models": 68.0},
+    ]
+    summary = bench_scale.summarised(builds)
+    assert summary == {"seconds": 80.0, "fastest": 75.0, "slowest": 100.0, "models": 71.0, "peak_gib": 5.5, "runs": 3}
+    stopped = {"size": "30M", "observations": 28_498_471, "pipeline": summary, "peer": {"timed_out": True, "peak_gib": 2.0}}
+    finished = {
+        "size": "1M",
+        "observations": 950_103,
+        "pipeline": bench_scale.summarised([{"seconds": 10.0, "peak_gib": 0.75, "models": 4.0}]),
+        "peer": {"timed_out": False, "seconds": 2.5, "peak_gib": 0.5},
+        "difference": {"index": 2.2e-16, "rank": 0, "gini": 5.6e-17},
+    }
+    lines = bench_scale.report([finished, stopped], peer_timeout=900.0).splitlines()
+    assert lines[2] == (
+        "| 950,103 (1M) | 10.0 s (10.0-10.0, 1 run) | 4.0 s | 0.75 GiB | 2.5 s | 0.50 GiB | 0.2x"
+        " | index 2.2e-16, rank 0, Gini 5.6e-17 |"
+    )
+    # 900 s over the median of 80 s, not over the fastest run
+    assert (
+        lines[3]
+        == "| 28,498,471 (30M) | 80.0 s (75.0-100.0, 3 runs) | 71.0 s | 5.50 GiB | > 900 s (stopped) | 2.00 GiB | > 11.2x | n/a |"
+    )

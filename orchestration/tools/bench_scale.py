@@ -6,13 +6,16 @@ For each size, in the same run:
 1. ``orchestration.lib.synthetic.generate`` writes the system (units x 20 years x 25 indicators,
    5% missing, 0.1% outliers, 8 regions; seeded);
 2. the real dbt project builds every model and test up to the index marts (``INDEX_MARTS``) on
-   the ``synthetic`` target, in a fresh process: the same SQL and Python the nightly runs;
+   the ``synthetic`` target, in a fresh process: the same SQL and Python the nightly runs; this
+   ``--runs`` times (3 by default), and the table gives the median with the fastest and slowest;
 3. the pandas peer (``orchestration.tools.pandas_peer``) computes the same index, TOPSIS, coupling
    and Dagum Gini from the same files, in a fresh process, and is stopped after ``--peer-timeout``;
 4. both are compared (largest difference of the index and of the Gini), so the figures are of
    two computations that agree.
 Wall time is the process's, from start to exit (dbt's parse included); peak memory is the
-process's maximum resident set size (``wait4``). dbt parses once for all sizes (partial parse kept
+process's maximum resident set size (``wait4``), the largest of the runs. The ratio is the
+peer's time over the pipeline's median. The peer runs once: it is the slow side, and the ratio
+only needs it bounded. dbt parses once for all sizes (partial parse kept
 in the work folder), as a scheduled run finds it.
 """
 
@@ -92,7 +95,7 @@ def measured(command: list[str], env: dict, timeout: float | None = None) -> dic
     }
 
 
-def run_size(size: str, work: Path, peer_timeout: float) -> dict:
+def run_size(size: str, work: Path, peer_timeout: float, runs: int) -> dict:
     directory = work / size
     shutil.rmtree(directory, ignore_errors=True)
     started = time.perf_counter()
@@ -102,18 +105,40 @@ def run_size(size: str, work: Path, peer_timeout: float) -> dict:
     # NumPy's defaults (without huge pages its many 50 MB pairwise arrays took three times as long:
     # 579 s against 195 s at 10M)
     env = {**os.environ, "NQPF_SYNTHETIC_DIR": str(directory)}
-    pipeline = measured(dbt_build(directory, work / "target"), {**env, **numeric_settings()})
-    if pipeline["returncode"] != 0:
-        raise SystemExit(f"the dbt build of {size} failed:\n{pipeline['output'][-4000:]}")
+    builds = []
+    for _ in range(runs):  # each a full build: dbt replaces every table
+        build = measured(dbt_build(directory, work / "target"), {**env, **numeric_settings()})
+        if build["returncode"] != 0:
+            raise SystemExit(f"the dbt build of {size} failed:\n{build['output'][-4000:]}")
+        builds.append({"seconds": build["seconds"], "peak_gib": build["peak_gib"], "models": _model_seconds(work / "target")})
     peer_command = [sys.executable, "-m", "orchestration.tools.pandas_peer", str(directory), str(directory / "peer")]
     peer = measured(peer_command, env, timeout=peer_timeout)
     if peer["returncode"] != 0 and not peer["timed_out"]:
         raise SystemExit(f"the pandas peer of {size} failed:\n{peer['output'][-4000:]}")
-    result = {"size": size, "observations": rows["observations"], "generated": generated, "pipeline": pipeline, "peer": peer}
-    result["models"] = _model_seconds(work / "target")
+    result = {
+        "size": size,
+        "observations": rows["observations"],
+        "generated": generated,
+        "pipeline": summarised(builds),
+        "peer": peer,
+    }
     if not peer["timed_out"]:
         result["difference"] = compare(directory)
     return result
+
+
+def summarised(builds: list[dict]) -> dict:
+    """The runs of one size: median, fastest and slowest wall time, median of dbt's own time, and
+    the largest peak memory (the target is a ceiling)."""
+    seconds = [b["seconds"] for b in builds]
+    return {
+        "seconds": float(np.median(seconds)),
+        "fastest": min(seconds),
+        "slowest": max(seconds),
+        "models": float(np.median([b["models"] for b in builds])),
+        "peak_gib": max(b["peak_gib"] for b in builds),
+        "runs": len(builds),
+    }
 
 
 def _model_seconds(target: Path) -> float:
@@ -143,7 +168,7 @@ def compare(directory: Path) -> dict[str, float]:
 
 def report(results: list[dict], peer_timeout: float) -> str:
     lines = [
-        "| observations | pipeline wall | dbt models+tests | peak memory | pandas peer | peer memory | peer / pipeline | largest difference |",
+        "| observations | pipeline wall (median, fastest-slowest) | dbt models+tests | peak memory | pandas peer | peer memory | peer / pipeline | largest difference |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
@@ -159,7 +184,8 @@ def report(results: list[dict], peer_timeout: float) -> str:
             d = r["difference"]
             difference = f"index {d['index']:.1e}, rank {d['rank']}, Gini {d['gini']:.1e}"
         lines.append(
-            f"| {r['observations']:,} ({r['size']}) | {pipeline['seconds']:.1f} s | {r['models']:.1f} s | {pipeline['peak_gib']:.2f} GiB"
+            f"| {r['observations']:,} ({r['size']}) | {pipeline['seconds']:.1f} s ({pipeline['fastest']:.1f}-{pipeline['slowest']:.1f}, {pipeline['runs']} run{'s' if pipeline['runs'] > 1 else ''})"
+            f" | {pipeline['models']:.1f} s | {pipeline['peak_gib']:.2f} GiB"
             f" | {peer_time} | {peer['peak_gib']:.2f} GiB | {ratio} | {difference} |"
         )
     lines.append(
@@ -172,13 +198,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--peer-timeout", type=float, default=900.0, help="seconds before the pandas peer is stopped")
+    parser.add_argument("--runs", type=int, default=3, help="builds of the pipeline per size (the median is reported)")
     parser.add_argument("--work", type=Path, default=Path("data/bench_scale"), help="folder for the generated systems")
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     args.work = args.work.resolve()
     results = []
     for size in args.sizes:
         print(f"{size}: generating and building ...", file=sys.stderr, flush=True)
-        results.append(run_size(size, args.work, args.peer_timeout))
+        results.append(run_size(size, args.work, args.peer_timeout, args.runs))
         r = results[-1]
         print(
             f"{size}: generated in {r['generated']:.1f} s, pipeline {r['pipeline']['seconds']:.1f} s, peer {r['peer']['seconds']:.1f} s",
