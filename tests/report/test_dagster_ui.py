@@ -20,6 +20,10 @@ pytestmark = pytest.mark.xdist_group("dagster_ui")
 
 PROJECT = Path(__file__).resolve().parents[2]
 GROUPS = {"ingest", "staging", "intermediate", "marts", "quality", "publish"}
+# How long a page may take to show its text: seconds when the machine is idle, but the UI's
+# GraphQL server shares the CI's two cores with the other worker's dbt builds, and a checks tab
+# once took longer than 30 s there.
+UI_TIMEOUT_MS = 90_000
 # What the UI says when the code location or a page is broken.
 ERROR_TEXTS = ("failed to load", "Error loading", "Something went wrong", "Unexpected GraphQL error", "could not be found")
 
@@ -90,7 +94,7 @@ def open_ui_page(browser, url: str, ready_text: str):
     page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: seen["errors"].append(f"uncaught: {error}"))
     page.goto(url)
-    page.get_by_text(ready_text, exact=True).first.wait_for(timeout=60_000)
+    page.get_by_text(ready_text, exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
     skip = page.get_by_role("button", name="Skip")  # the community sign-up dialog of a new instance
     if skip.count():
         skip.first.click()
@@ -115,9 +119,12 @@ def test_the_asset_graph_shows_every_group(ui_browser, dagster_ui, screenshot_di
     page, seen = open_ui_page(ui_browser, f"{dagster_ui}/asset-groups", "Global asset lineage")
     try:
         for group in GROUPS:
-            page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
+            page.get_by_text(group, exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
         page.screenshot(path=str(screenshot_dir / "ui-asset-graph.png"))
         assert_clean(page, seen, dagster_ui, "asset graph")
+    except Exception:
+        page.screenshot(path=str(screenshot_dir / "ui-asset-graph-failed.png"))  # what the page showed instead
+        raise
     finally:
         page.context.close()
     assert_screenshot(screenshot_dir / "ui-asset-graph.png")
@@ -126,14 +133,17 @@ def test_the_asset_graph_shows_every_group(ui_browser, dagster_ui, screenshot_di
 def test_an_asset_page_and_its_checks(ui_browser, dagster_ui, screenshot_dir):
     page, seen = open_ui_page(ui_browser, f"{dagster_ui}/assets/pwt_raw", "pwt_raw")
     try:
-        page.get_by_text("Penn World Table", exact=False).first.wait_for(timeout=30_000)  # its description
+        page.get_by_text("Penn World Table", exact=False).first.wait_for(timeout=UI_TIMEOUT_MS)  # its description
         page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw.png"))
         assert_clean(page, seen, dagster_ui, "asset page")
         page.goto(f"{dagster_ui}/assets/pwt_raw?view=checks")
-        page.get_by_text("gx_pwt_raw", exact=True).first.wait_for(timeout=30_000)
-        page.get_by_text("This is a blocking asset check.", exact=True).first.wait_for(timeout=30_000)
+        page.get_by_text("gx_pwt_raw", exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
+        page.get_by_text("This is a blocking asset check.", exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
         page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw-checks.png"))
         assert_clean(page, seen, dagster_ui, "checks tab")
+    except Exception:
+        page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw-failed.png"))  # what the page showed instead
+        raise
     finally:
         page.context.close()
     for name in ("ui-asset-pwt_raw.png", "ui-asset-pwt_raw-checks.png"):
