@@ -95,10 +95,15 @@ def open_ui_page(browser, url: str, ready_text: str):
     page.on("pageerror", lambda error: seen["errors"].append(f"uncaught: {error}"))
     page.goto(url)
     page.get_by_text(ready_text, exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
-    skip = page.get_by_role("button", name="Skip")  # the community sign-up dialog of a new instance
+    skip_sign_up(page)
+    return page, seen
+
+
+def skip_sign_up(page) -> None:
+    """Close the community sign-up dialog of a new instance; it comes back after a page load."""
+    skip = page.get_by_role("button", name="Skip")
     if skip.count():
         skip.first.click()
-    return page, seen
 
 
 def assert_clean(page, seen, base: str, name: str) -> None:
@@ -139,6 +144,7 @@ def test_an_asset_page_and_its_checks(ui_browser, dagster_ui, screenshot_dir):
         page.goto(f"{dagster_ui}/assets/pwt_raw?view=checks")
         page.get_by_text("gx_pwt_raw", exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
         page.get_by_text("This is a blocking asset check.", exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
+        skip_sign_up(page)
         page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw-checks.png"))
         assert_clean(page, seen, dagster_ui, "checks tab")
     except Exception:
