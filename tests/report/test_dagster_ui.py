@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,22 +86,31 @@ def ui_browser(playwright_driver, chromium):
     browser.close()
 
 
-def open_ui_page(browser, url: str, ready_text: str):
-    """A page of the UI with every request and console error recorded; waits until ``ready_text`` shows."""
+@contextmanager
+def ui_page(browser, url: str, ready_text: str, failed_shot: Path):
+    """A page of the UI with every request and console error recorded, once ``ready_text`` shows.
+    When the test fails on it, a screenshot of what it showed instead goes to ``failed_shot``."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     seen = {"requests": [], "errors": []}
     page.on("request", lambda request: seen["requests"].append(request.url))
     page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: seen["errors"].append(f"uncaught: {error}"))
-    page.goto(url)
-    page.get_by_text(ready_text, exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
-    skip_sign_up(page)
-    return page, seen
+    try:
+        page.goto(url)
+        wait_for_text(page, ready_text)
+        yield page, seen
+    except Exception:
+        page.screenshot(path=str(failed_shot))
+        raise
+    finally:
+        context.close()
 
 
-def skip_sign_up(page) -> None:
-    """Close the community sign-up dialog of a new instance; it comes back after a page load."""
+def wait_for_text(page, text: str, exact: bool = True) -> None:
+    """Until ``text`` shows, then close the community sign-up dialog of a new instance, which
+    comes back after each page load and would cover the screenshots."""
+    page.get_by_text(text, exact=exact).first.wait_for(timeout=UI_TIMEOUT_MS)
     skip = page.get_by_role("button", name="Skip")
     if skip.count():
         skip.first.click()
@@ -121,36 +131,25 @@ def assert_screenshot(shot: Path) -> None:
 
 
 def test_the_asset_graph_shows_every_group(ui_browser, dagster_ui, screenshot_dir):
-    page, seen = open_ui_page(ui_browser, f"{dagster_ui}/asset-groups", "Global asset lineage")
-    try:
+    url, failed = f"{dagster_ui}/asset-groups", screenshot_dir / "ui-asset-graph-failed.png"
+    with ui_page(ui_browser, url, "Global asset lineage", failed) as (page, seen):
         for group in GROUPS:
-            page.get_by_text(group, exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
+            wait_for_text(page, group)
         page.screenshot(path=str(screenshot_dir / "ui-asset-graph.png"))
         assert_clean(page, seen, dagster_ui, "asset graph")
-    except Exception:
-        page.screenshot(path=str(screenshot_dir / "ui-asset-graph-failed.png"))  # what the page showed instead
-        raise
-    finally:
-        page.context.close()
     assert_screenshot(screenshot_dir / "ui-asset-graph.png")
 
 
 def test_an_asset_page_and_its_checks(ui_browser, dagster_ui, screenshot_dir):
-    page, seen = open_ui_page(ui_browser, f"{dagster_ui}/assets/pwt_raw", "pwt_raw")
-    try:
-        page.get_by_text("Penn World Table", exact=False).first.wait_for(timeout=UI_TIMEOUT_MS)  # its description
+    url, failed = f"{dagster_ui}/assets/pwt_raw", screenshot_dir / "ui-asset-pwt_raw-failed.png"
+    with ui_page(ui_browser, url, "pwt_raw", failed) as (page, seen):
+        wait_for_text(page, "Penn World Table", exact=False)  # its description
         page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw.png"))
         assert_clean(page, seen, dagster_ui, "asset page")
         page.goto(f"{dagster_ui}/assets/pwt_raw?view=checks")
-        page.get_by_text("gx_pwt_raw", exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
-        page.get_by_text("This is a blocking asset check.", exact=True).first.wait_for(timeout=UI_TIMEOUT_MS)
-        skip_sign_up(page)
+        wait_for_text(page, "gx_pwt_raw")
+        wait_for_text(page, "This is a blocking asset check.")
         page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw-checks.png"))
         assert_clean(page, seen, dagster_ui, "checks tab")
-    except Exception:
-        page.screenshot(path=str(screenshot_dir / "ui-asset-pwt_raw-failed.png"))  # what the page showed instead
-        raise
-    finally:
-        page.context.close()
     for name in ("ui-asset-pwt_raw.png", "ui-asset-pwt_raw-checks.png"):
         assert_screenshot(screenshot_dir / name)
