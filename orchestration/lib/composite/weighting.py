@@ -98,6 +98,11 @@ def pairwise_correlation(z: np.ndarray) -> np.ndarray:
     return r
 
 
+def _usable(information: np.ndarray) -> np.ndarray:
+    """An indicator's information as a weight basis: none (0) where it is undefined or negative."""
+    return np.where(np.isnan(information), 0.0, np.maximum(information, 0.0))
+
+
 def weights(
     z: np.ndarray, elements: np.ndarray, method: str, divergence: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -109,18 +114,18 @@ def weights(
     if method == "entropy" and divergence is None:
         divergence = entropy_divergence(z)
     if method in ("entropy", "critic"):
-        # a pair's pairwise-complete correlation reads only its two columns: an element's own
-        # correlations are a block of the system's
-        sd, r = (np.nanstd(z, axis=0, ddof=1), pairwise_correlation(z)) if method == "critic" else (None, None)
-        raw = divergence if method == "entropy" else critic_information(sd, r)
-        raw = np.where(np.isnan(raw), 0.0, np.maximum(raw, 0.0))
+        sd = r = None
+        if method == "critic":
+            # a pair's pairwise-complete correlation reads only its two columns: an element's own
+            # correlations are a block of the system's
+            sd, r = np.nanstd(z, axis=0, ddof=1), pairwise_correlation(z)
+        raw = _usable(divergence if method == "entropy" else critic_information(sd, r))
         in_system = raw / raw.sum()
         in_element = np.zeros_like(raw)
         for name in names:
             members = elements == name
             if method == "critic":  # contrast and conflict among the element's own indicators
-                own = critic_information(sd[members], r[np.ix_(members, members)])
-                raw_e = np.where(np.isnan(own), 0.0, np.maximum(own, 0.0))
+                raw_e = _usable(critic_information(sd[members], r[np.ix_(members, members)]))
             else:
                 raw_e = raw[members]
             in_element[members] = raw_e / raw_e.sum() if raw_e.sum() > 0 else 1 / members.sum()
