@@ -1,9 +1,9 @@
 """The integer key of one NQPF cell, a system indicator x unit x year (dbt macro nqpf_cell_id):
 ``((indicator_no * 2^24) + unit_no) * 2^12 + year``.
 
-The cell-level models join by it (int_nqpf__02 to mart_nqpf_panel); the gap filling builds it for
-the cells of its grid, and the composite library places each cell in its system's panel by its
-parts, with no join. The layout is the macro's: change both together."""
+The cell-level models carry it (int_nqpf__02 and the filled grid, int_nqpf__03); the gap filling
+builds it for the cells of its grid, and the composite library and the panel (int_nqpf__07_panel)
+place each cell by its parts, with no join. The layout is the macro's: change both together."""
 
 import numpy as np
 

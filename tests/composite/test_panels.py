@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from orchestration.lib.cell_keys import cell_key
-from orchestration.lib.composite import tables
+from orchestration.lib.composite import panel_table, tables
 from orchestration.lib.composite.panels import EngineInput, panels
 
 SYSTEMS_SEED = Path(__file__).parents[2] / "dbt_project" / "seeds" / "nqpf_systems.csv"
@@ -84,21 +84,114 @@ def test_every_cell_of_the_panel_and_no_other_is_placed(engine):
         assert panel.cell_ids.size == expected.size  # every index unit-year has a cell of every indicator in use here
 
 
-def test_the_per_cell_values_are_keyed_by_the_cells_own_key(engine):
-    """int_nqpf__07_values: one row per panel cell, its key, and the library's values at its place."""
+def panel_inputs(engine: EngineInput) -> dict:
+    """The other relations int_nqpf__07_panel reads, for the fixture's two systems: the units (with
+    a number each), the sample (every unit-year of the rows' range, in the window, and in the index
+    where it has a row) and every indicator with its labels, the left-out one included."""
+    rows = engine.rows.df()
+    units = pd.DataFrame({"unit_no": range(0, 60)}).assign(
+        geo_code=lambda d: "G" + d["unit_no"].astype(str), geography="provinces"
+    )
+    sample = []
+    for system_id, years in {"cross_country": range(2000, 2005), "china_provinces": range(2002, 2005)}.items():
+        index = set(map(tuple, rows.query("system_id == @system_id")[["geo_code", "year"]].to_numpy()))
+        sample += [(system_id, f"G{u}", y, True, (f"G{u}", y) in index) for u in range(10, 40) for y in years]
+    sample = pd.DataFrame(sample, columns=["system_id", "geo_code", "year", "in_window", "in_index"])
+    sample.loc[len(sample)] = ("cross_country", "G12", 2005, False, False)  # a unit-year after the window
+    indicators = pd.DataFrame(
+        [("cross_country", f"ind{no}", no, "laborers", "identity") for no in (1, 2, 3, 4)]
+        + [("china_provinces", f"ind{no}", no, "laborers", None) for no in (5, 7)],
+        columns=["system_id", "indicator_id", "indicator_no", "element", "transform"],
+    )
+    return {"units": units, "sample": sample, "indicators": indicators}
+
+
+def test_the_panel_has_every_cell_in_use_in_the_window_with_the_librarys_values_at_its_place(engine):
+    """int_nqpf__07_panel: a row for each grid cell of an indicator in use and a unit-year in the window;
+    its keys from its cell key, and the library's values at the cell's place in its system's panel
+    (checked against the library's own placement, ``cell_positions``), none outside the index."""
     systems = pd.read_csv(SYSTEMS_SEED)
-    out = tables.values(engine, systems).to_pandas().set_index("cell_id")
-    built = panels(engine, systems)
-    assert len(out) == sum(panel.values.size for panel, _ in built.values())
-    assert out.index.is_unique
-    filled = engine.cells.df().set_index("cell_id")["filled_value"]
-    outlier = filled.idxmax()
+    systems = pd.DataFrame({"system_id": ["cross_country", "china_provinces"], "geography": "provinces"}).merge(
+        systems.drop(columns="geography"), on="system_id"
+    )
+    inputs = panel_inputs(engine)
+    # the grid's other columns: a published value where there is one, every seventh of them a gap fill
+    grid = engine.cells.select(
+        "cell_id, filled_value, filled_value as raw_value, null::double as denominator_value, filled_value as indicator_value, "
+        "case when filled_value is null then null when cell_id % 7 = 0 then 'interpolated' else 'observed' end as fill_method, "
+        "case when cell_id % 11 = 0 then 'value not positive, no logarithm' end as drop_reason"
+    )
+    engine = EngineInput(grid, engine.rows, engine.columns)
+    out = (
+        panel_table.panel(
+            engine,
+            systems,
+            indicators=duckdb.from_df(inputs["indicators"]),
+            sample=duckdb.from_df(inputs["sample"]),
+            geographies=duckdb.from_df(inputs["units"]),
+        )
+        .read_all()
+        .to_pandas()
+    )
+
+    # which cells: an independent join of the grid with the sample and the indicators in use
+    cells = engine.cells.df()
+    cells["indicator_no"], cells["unit_no"], cells["year"] = (
+        cells["cell_id"] // 2**36,
+        cells["cell_id"] // 2**12 % 2**24,
+        cells["cell_id"] % 2**12,
+    )
+    in_use = engine.columns.df()[["system_id", "indicator_no"]]
+    expected = (
+        cells.merge(in_use, on="indicator_no")
+        .merge(inputs["units"][["unit_no", "geo_code"]], on="unit_no")
+        .merge(inputs["sample"].query("in_window"), on=["system_id", "geo_code", "year"])
+    )
+    assert len(out) == len(expected)
+    assert out[["system_id", "geo_code", "year", "indicator_id"]].value_counts().max() == 1
+    merged = expected.assign(indicator_id="ind" + expected["indicator_no"].astype(str)).merge(
+        out, on=["system_id", "geo_code", "year", "indicator_id"], suffixes=("_grid", "")
+    )
+    assert len(merged) == len(out)
+    np.testing.assert_array_equal(merged["filled_value"], merged["filled_value_grid"])
+    np.testing.assert_array_equal(merged["in_index"], merged["in_index_grid"])
+
+    # the library's values at each cell's place: by the cell keys the library placed
+    for system_id, (panel, _) in panels(engine, systems).items():
+        result = tables.nominal_results(engine, systems)
+        result = next(r for s, _, _, r in result if s == system_id)
+        placed = pd.DataFrame(
+            {
+                "cell_id": panel.cell_ids,
+                "treated": result.treated.reshape(-1)[panel.cell_positions],
+                "prepared": result.prepared.reshape(-1)[panel.cell_positions],
+                "normalised": result.normalised.reshape(-1)[panel.cell_positions],
+                "imputed": result.imputed.reshape(-1)[panel.cell_positions],
+            }
+        )
+        mine = merged.query("system_id == @system_id").merge(placed, on="cell_id", how="left")
+        in_index = mine["in_index"].to_numpy()
+        assert mine.loc[in_index, "treated"].notna().any()
+        np.testing.assert_array_equal(mine.loc[in_index, "treated_value"], mine.loc[in_index, "treated"])
+        np.testing.assert_array_equal(mine.loc[in_index, "prepared_value"], mine.loc[in_index, "prepared"])
+        np.testing.assert_array_equal(mine.loc[in_index, "normalised_value"], mine.loc[in_index, "normalised"])
+        np.testing.assert_array_equal(mine.loc[in_index, "is_imputed"], mine.loc[in_index, "imputed"])
+        # outside the index (the one unit-year left out): no value from the library
+        outside = mine.loc[~in_index]
+        assert len(outside) == len(panel.indicators)  # a cell of each indicator in use
+        assert outside[["treated_value", "prepared_value", "normalised_value"]].isna().all().all()
+        assert (outside["treatment"] == "none").all() and not outside["is_imputed"].any()
+
+    outlier = merged.loc[merged["filled_value"].idxmax()]
     # the outlier's indicator was treated (winsorised or logged), and the outlier with it
-    assert out.loc[outlier, "treatment"] != "none"
-    assert out.loc[outlier, "treated_value"] < filled[outlier]
-    # elsewhere a value the treatment left alone is the filled value, and exactly the missing ones are imputed
-    untreated = out["treatment"] == "none"
+    assert outlier["treatment"] != "none" and outlier["treated_value"] < outlier["filled_value"]
+    untreated = merged["in_index"] & (merged["treatment"] == "none")
     assert untreated.any()
-    np.testing.assert_array_equal(out.loc[untreated, "treated_value"], filled[out.index[untreated]])
-    np.testing.assert_array_equal(out["is_imputed"], filled[out.index].isna() & out["prepared_value"].notna())
-    assert out["is_imputed"].any()
+    np.testing.assert_array_equal(merged.loc[untreated, "treated_value"], merged.loc[untreated, "filled_value"])
+    assert merged["is_imputed"].any()
+    np.testing.assert_array_equal(merged["is_filled"], merged["fill_method"] == "interpolated")
+    assert merged["is_filled"].any()
+    np.testing.assert_array_equal(merged["drop_reason"].notna(), merged["cell_id"] % 11 == 0)
+    np.testing.assert_array_equal(merged["raw_value"], merged["filled_value"])
+    assert set(merged["element"]) == {"laborers"}
+    assert merged.query("system_id == 'china_provinces'")["transform"].isna().all()

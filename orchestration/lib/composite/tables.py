@@ -4,16 +4,18 @@ Each takes the engine input (``panels.EngineInput``, three DuckDB relations) and
 seed as a DataFrame (see ``panels``) and returns a table whose columns the model's schema
 documents: an Arrow table where there is a row per cell or unit-year, a DataFrame for the small
 per-indicator tables. A system's nominal result is computed once per dbt run and reused by the
-models after the first (see ``_nominal``); only ``unit_year_results`` runs the Monte Carlo, and
+models after the first (see ``nominal_results``); only ``unit_year_results`` runs the Monte Carlo, and
 not at all for a system with ``uncertainty_runs`` 0.
 """
+
+import threading
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..arrow_columns import column, labelled
+from ..arrow_columns import labelled
 from . import audit, weighting
 from .panels import EngineInput, Settings, panels, unit_years
 from .statistics import shape
@@ -26,26 +28,29 @@ ELEMENT_COLUMNS = {
     "instruments_of_labor": "instruments_score",
     "subjects_of_labor": "subjects_score",
 }
-TREATMENT_LABELS = ("none", "winsorised_high", "winsorised_low", "logged")
 
 
-# The composite models run one after another in one dbt process and read the same engine input:
-# its panels are read and each system's nominal result computed once for the content of the input
-# (a hash over every row of the cells' key and value and of the rows and columns, 0.2-0.4 s at 30M
-# cells, against 1-3 s to read the panels and 8-10 s to evaluate them) and kept for the next
-# model, which at tens of millions of cells saves two reads and two full evaluations.
+# The composite models read the same engine input in one dbt process: its panels are read and each
+# system's nominal result computed once for the content of the input (a hash over every row of the
+# cells' key and value and of the rows and columns, 0.2-0.4 s at 30M cells, against 1-3 s to read
+# the panels and 8-10 s to evaluate them) and kept for the next model, which at tens of millions of
+# cells saves reads and full evaluations. Two models may ask at once (int_nqpf__07_panel beside
+# int_nqpf__08 in dbt's two threads): the lock lets one compute and the other wait for its result.
 _evaluated: dict[tuple[str, ...], dict[str, tuple[Panel, Settings, Result]]] = {}
+_evaluating = threading.Lock()
 
 
-def _nominal(engine: EngineInput, systems: pd.DataFrame):
-    key = (*(_content_key(relation) for relation in (engine.cell_values, engine.rows, engine.columns)), systems.to_csv())
-    if key not in _evaluated:
-        _evaluated.clear()
-        _evaluated[key] = {
-            system_id: (panel, settings, evaluate(panel, settings.nominal, every_weighting=True))
-            for system_id, (panel, settings) in panels(engine, systems).items()
-        }
-    for system_id, (panel, settings, result) in _evaluated[key].items():
+def nominal_results(engine: EngineInput, systems: pd.DataFrame):
+    with _evaluating:
+        key = (*(_content_key(relation) for relation in (engine.cell_values, engine.rows, engine.columns)), systems.to_csv())
+        if key not in _evaluated:
+            _evaluated.clear()
+            _evaluated[key] = {
+                system_id: (panel, settings, evaluate(panel, settings.nominal, every_weighting=True))
+                for system_id, (panel, settings) in panels(engine, systems).items()
+            }
+        evaluated = _evaluated[key]
+    for system_id, (panel, settings, result) in evaluated.items():
         yield system_id, panel, settings, result
 
 
@@ -57,42 +62,6 @@ def _content_key(relation: duckdb.DuckDBPyRelation) -> str:
 
 def _concat(frames: list[pa.Table], columns: list[str]) -> pa.Table | pd.DataFrame:
     return pa.concat_tables(frames) if frames else pd.DataFrame(columns=columns)
-
-
-def values(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
-    """Per cell of the index (``cell_id``): the value treated, imputed, normalised.
-
-    Only the cell key and what the library computed: mart_nqpf_panel joins it to the cell's other
-    columns by that key, and at tens of millions of cells each text key would cost more to write
-    than the numbers."""
-    frames = []
-    for _, panel, _, result in _nominal(engine, systems):
-        at = panel.cell_positions
-        treatment = np.column_stack([_value_labels(t) for t in result.treatments]).reshape(-1)[at]
-        frames.append(
-            pa.table(
-                {
-                    "cell_id": pa.array(panel.cell_ids),
-                    "treated_value": column(result.treated.reshape(-1)[at]),
-                    "treatment": labelled(TREATMENT_LABELS, treatment),
-                    "is_imputed": column(result.imputed.reshape(-1)[at]),
-                    "prepared_value": column(result.prepared.reshape(-1)[at]),
-                    "normalised_value": column(result.normalised.reshape(-1)[at]),
-                }
-            )
-        )
-    return _concat(frames, ["cell_id"])
-
-
-def _value_labels(record) -> np.ndarray:
-    """What treatment did to each value, as a code into ``TREATMENT_LABELS``."""
-    if record.log_transformed:
-        return np.where(np.isnan(record.values), 0, 3).astype(np.int8)
-    codes = np.zeros(record.values.shape, dtype=np.int8)
-    if record.method == "winsorise":  # only then are points labelled (comparing text labels costs seconds at scale)
-        codes[record.points == "winhi"] = 1
-        codes[record.points == "winlo"] = 2
-    return codes
 
 
 def _treatment_rows(system_id: str, panel, settings, result: Result) -> list[dict]:
@@ -195,7 +164,7 @@ def _element_counts(panel, result: Result) -> dict[str, np.ndarray]:
 def variants(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """Per system, unit-year and variant (the nominal choices, and each one changed alone): index and rank."""
     frames = []
-    for system_id, panel, settings, nominal in _nominal(engine, systems):
+    for system_id, panel, settings, nominal in nominal_results(engine, systems):
         # variants that share treatment and imputation share their prepared values (the nominal's are known)
         nominal_key = (settings.nominal.treatment, settings.nominal.imputation)
         prepared = {nominal_key: (nominal.treatments, nominal.treated, nominal.imputed, nominal.prepared)}
@@ -250,7 +219,7 @@ def audit_table(engine: EngineInput, systems: pd.DataFrame) -> pd.DataFrame:
     """Per system, element and indicator (and one row per element): correlations with the element score
     and the index, Cronbach's alpha and the first principal component's share of variance."""
     rows = []
-    for system_id, panel, _, result in _nominal(engine, systems):
+    for system_id, panel, _, result in nominal_results(engine, systems):
         z = result.normalised
         for element in panel.element_names:
             members = np.flatnonzero(panel.elements == element)
@@ -291,7 +260,7 @@ def audit_table(engine: EngineInput, systems: pd.DataFrame) -> pd.DataFrame:
 def indicators(engine: EngineInput, systems: pd.DataFrame) -> pd.DataFrame:
     """Per system and indicator: its treatment record beside its weights (one nominal evaluation per system)."""
     frames = []
-    for system_id, panel, settings, result in _nominal(engine, systems):
+    for system_id, panel, settings, result in nominal_results(engine, systems):
         treated = pd.DataFrame(_treatment_rows(system_id, panel, settings, result))
         weighted = pd.DataFrame(_weight_rows(system_id, panel, settings, result))
         frames.append(treated.merge(weighted, on=["system_id", "indicator_id"], validate="1:1"))
@@ -302,7 +271,7 @@ def unit_year_results(engine: EngineInput, systems: pd.DataFrame) -> pa.Table | 
     """Per system and index unit-year: the nominal scores beside the rank's uncertainty and sensitivity
     (one nominal evaluation per system serves both)."""
     frames = []
-    for system_id, panel, settings, result in _nominal(engine, systems):
+    for system_id, panel, settings, result in nominal_results(engine, systems):
         columns = _score_columns(panel, result) | _uncertainty_columns(panel, settings, result)
         frames.append(unit_years(system_id, panel, **columns))
     return _concat(frames, ["system_id", "geo_code", "year"])

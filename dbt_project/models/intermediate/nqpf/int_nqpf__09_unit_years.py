@@ -1,10 +1,8 @@
 def model(dbt, session):
     """See the model's description (_nqpf__models.yml); the numbers come from orchestration.lib.composite."""
     dbt.config(materialized="table")
-    # The composite models run one after the other: two CPU-bound Python models in dbt's two
-    # threads share one interpreter lock and each runs more than twice as slowly.
-    # The unit-year results come next: the index marts wait on them, the indicator tables do not.
-    dbt.ref("int_nqpf__07_values")
+    # The first of the composite models: it evaluates each system, which the others reuse
+    # (orchestration.lib.composite.tables.nominal_results), and the index marts wait on it alone.
     from orchestration.lib.composite import tables
 
     engine = tables.EngineInput(
