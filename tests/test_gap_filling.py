@@ -80,7 +80,20 @@ def filled_table(indicators, geographies, table) -> pd.DataFrame:
     values = gap_filling.read_values(duckdb.connect().from_arrow(table))
     grids = gap_filling.grids(indicators, values)
     reader = gap_filling.filled(values, grids, gap_filling.units_by_geography(geographies))
-    return reader.read_all().to_pandas()
+    out = reader.read_all().to_pandas()
+    # the grid names each cell by its key alone: its indicator, unit and year, decoded here
+    cells = out["cell_id"].to_numpy(np.int64)
+    keys = pd.DataFrame(
+        {
+            "indicator_no": cells >> (UNIT_BITS + YEAR_BITS),
+            "unit_no": (cells >> YEAR_BITS) & (2**UNIT_BITS - 1),
+            "year": cells & (2**YEAR_BITS - 1),
+        }
+    )
+    keys = keys.merge(indicators[["indicator_no", "indicator_id"]], how="left").merge(
+        geographies[["unit_no", "geo_code"]], how="left"
+    )
+    return pd.concat([out, keys[["indicator_id", "geo_code", "year"]]], axis=1)
 
 
 def test_every_cell_follows_the_rule(system):

@@ -9,3 +9,17 @@
 {% macro nqpf_cell_id(indicator_no, unit_no, year) -%}
     ((cast({{ indicator_no }} as bigint) * 16777216 + {{ unit_no }}) * 4096 + {{ year }})
 {%- endmacro %}
+
+{#- The parts of a cell key, for the models that read the filled grid (int_nqpf__03_filled), which
+    stores the key alone. `//` is DuckDB's integer division: the one thing to port here. -#}
+{% macro nqpf_cell_indicator_no(cell_id) -%}
+    cast({{ cell_id }} // 68719476736 as integer)
+{%- endmacro %}
+
+{% macro nqpf_cell_unit_no(cell_id) -%}
+    cast({{ cell_id }} // 4096 % 16777216 as integer)
+{%- endmacro %}
+
+{% macro nqpf_cell_year(cell_id) -%}
+    cast({{ cell_id }} % 4096 as integer)
+{%- endmacro %}

@@ -86,8 +86,9 @@ def test_every_cell_of_the_panel_and_no_other_is_placed(engine):
 
 def panel_inputs(engine: EngineInput) -> dict:
     """The other relations int_nqpf__07_panel reads, for the fixture's two systems: the units (with
-    a number each), the sample (every unit-year of the rows' range, in the window, and in the index
-    where it has a row) and every indicator with its labels, the left-out one included."""
+    a number each), the sample (every unit-year of the rows' range with its unit number, in the
+    window, and in the index where it has a row) and every indicator with its labels, the left-out
+    one included."""
     rows = engine.rows.df()
     units = pd.DataFrame({"unit_no": range(0, 60)}).assign(
         geo_code=lambda d: "G" + d["unit_no"].astype(str), geography="provinces"
@@ -95,9 +96,9 @@ def panel_inputs(engine: EngineInput) -> dict:
     sample = []
     for system_id, years in {"cross_country": range(2000, 2005), "china_provinces": range(2002, 2005)}.items():
         index = set(map(tuple, rows.query("system_id == @system_id")[["geo_code", "year"]].to_numpy()))
-        sample += [(system_id, f"G{u}", y, True, (f"G{u}", y) in index) for u in range(10, 40) for y in years]
-    sample = pd.DataFrame(sample, columns=["system_id", "geo_code", "year", "in_window", "in_index"])
-    sample.loc[len(sample)] = ("cross_country", "G12", 2005, False, False)  # a unit-year after the window
+        sample += [(system_id, f"G{u}", y, u, True, (f"G{u}", y) in index) for u in range(10, 40) for y in years]
+    sample = pd.DataFrame(sample, columns=["system_id", "geo_code", "year", "unit_no", "in_window", "in_index"])
+    sample.loc[len(sample)] = ("cross_country", "G12", 2005, 12, False, False)  # a unit-year after the window
     indicators = pd.DataFrame(
         [("cross_country", f"ind{no}", no, "laborers", "identity") for no in (1, 2, 3, 4)]
         + [("china_provinces", f"ind{no}", no, "laborers", None) for no in (5, 7)],
@@ -111,9 +112,6 @@ def test_the_panel_has_every_cell_in_use_in_the_window_with_the_librarys_values_
     its keys from its cell key, and the library's values at the cell's place in its system's panel
     (checked against the library's own placement, ``cell_positions``), none outside the index."""
     systems = pd.read_csv(SYSTEMS_SEED)
-    systems = pd.DataFrame({"system_id": ["cross_country", "china_provinces"], "geography": "provinces"}).merge(
-        systems.drop(columns="geography"), on="system_id"
-    )
     inputs = panel_inputs(engine)
     # the grid's other columns: a published value where there is one, every seventh of them a gap fill
     grid = engine.cells.select(

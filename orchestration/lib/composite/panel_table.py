@@ -73,15 +73,12 @@ def panel(
 ) -> pa.RecordBatchReader:
     """The panel's rows, as a stream of batches in step with the grid's (``engine.cells``).
 
-    ``indicators``: int_nqpf__01_system_indicators; ``sample``: int_nqpf__05_sample;
-    ``geographies``: int_geographies; ``systems``: the systems seed (with each system's geography)."""
+    ``indicators``: int_nqpf__01_system_indicators; ``sample``: int_nqpf__05_sample (with each
+    unit-year's unit number); ``geographies``: int_geographies (each unit's code); ``systems``: the
+    systems seed."""
     evaluated = {system_id: (panel, result) for system_id, panel, _, result in nominal_results(engine, systems)}
     system_ids = sorted(row[0] for row in sample.select("system_id").distinct().fetchall())
-    geography_of = systems.set_index("system_id")["geography"]
-    cells_by_system = [
-        _system_cells(system_id, geography_of[system_id], evaluated.get(system_id), engine.rows, sample, geographies)
-        for system_id in system_ids
-    ]
+    cells_by_system = [_system_cells(system_id, evaluated.get(system_id), engine.rows, sample) for system_id in system_ids]
     lookups = _indicator_lookups(indicators, engine.columns, system_ids)
     units = geographies.select("unit_no, geo_code").order("unit_no").fetchnumpy()
     unit_labels = (
@@ -119,20 +116,11 @@ def _schema(grid: pa.Schema) -> pa.Schema:
 
 
 def _system_cells(
-    system_id: str,
-    geography: str,
-    evaluated: tuple | None,
-    rows: duckdb.DuckDBPyRelation,
-    sample: duckdb.DuckDBPyRelation,
-    geographies: duckdb.DuckDBPyRelation,
+    system_id: str, evaluated: tuple | None, rows: duckdb.DuckDBPyRelation, sample: duckdb.DuckDBPyRelation
 ) -> _SystemCells:
     """The lookups of one system: its sample's unit-years by unit number and year, and, when it has
     a panel (``evaluated``: the panel and its nominal result), the library's values."""
-    units = geographies.filter(duckdb.ColumnExpression("geography") == duckdb.ConstantExpression(geography)).select(
-        "geo_code, unit_no"
-    )
-    unit_years = of_system(sample, system_id).select("geo_code, year, in_window, in_index").join(units, "geo_code")
-    unit_years = unit_years.select("unit_no, year, in_window, in_index").fetchnumpy()
+    unit_years = of_system(sample, system_id).select("unit_no, year, in_window, in_index").fetchnumpy()
     unit_no, year = np.asarray(unit_years["unit_no"], dtype=np.int64), np.asarray(unit_years["year"], dtype=np.int64)
     first_unit, first_year, n_units, n_years = 0, 0, 0, 0  # a system with no grid: its cells all fall outside
     if unit_no.size:

@@ -7,11 +7,13 @@
 {%- set indicators = ref('stg_nqpf__indicators') -%}
 {%- set transforms = ref('stg_nqpf__transforms') -%}
 
+{#- the distinct series first: DuckDB would otherwise build its hash table on every observation
+    (3 s against 0.3 s at 30M observations) -#}
 {{ raise_if_rows(
     "select system_id, indicator_id || case when role = 'indicator' then '' else ' (' || role || ')' end,
             source || ':' || indicator_code
      from " ~ ref('int_nqpf__00_required_series') ~ " as required
-     where not exists (select 1 from " ~ observations ~ " as o
+     where not exists (select 1 from (select distinct source, indicator_code from " ~ observations ~ ") as o
                        where o.source = required.source and o.indicator_code = required.indicator_code)
      order by 1, 2",
     "indicator systems name series that no source provides (system | indicator | source:code)"

@@ -10,43 +10,45 @@
 ) }}
 {%- endif %}
 
-with indicators as (
+with cells as (
 
-    select * from {{ ref('int_nqpf__01_system_indicators') }}
-
-),
-
-filled as (
-
-    select * from {{ ref('int_nqpf__03_filled') }}
+    -- the grid stores each cell's key alone: its indicator, unit and year are the key's parts
+    select
+        {{ nqpf_cell_indicator_no('cell_id') }} as indicator_no,
+        {{ nqpf_cell_unit_no('cell_id') }} as unit_no,
+        {{ nqpf_cell_year('cell_id') }} as year,
+        filled_value,
+        fill_method
+    from {{ ref('int_nqpf__03_filled') }}
 
 ),
 
 in_use as (
 
     select
-        system_id,
-        indicator_id
-    from {{ ref('int_nqpf__04_indicator_status') }}
-    where status = 'in use'
+        indicators.indicator_no,
+        indicators.system_id,
+        indicators.element
+    from {{ ref('int_nqpf__01_system_indicators') }} as indicators
+    inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
+    where status.status = 'in use'
 
 ),
 
 availability as (
 
     select
-        filled.system_id,
-        filled.geo_code,
-        filled.year,
-        indicators.element,
+        in_use.system_id,
+        cells.unit_no,
+        cells.year,
+        in_use.element,
         count(*) as indicators_in_use,
-        count(filled.filled_value) as indicators_with_value,
-        count(*) filter (where filled.fill_method = 'observed') as indicators_observed,
-        count(*) filter (where filled.fill_method in ('interpolated', 'extrapolated')) as indicators_filled
-    from filled
-    inner join in_use using (system_id, indicator_id)
-    inner join indicators using (system_id, indicator_id)
-    group by filled.system_id, filled.geo_code, filled.year, indicators.element
+        count(cells.filled_value) as indicators_with_value,
+        count(*) filter (where cells.fill_method = 'observed') as indicators_observed,
+        count(*) filter (where cells.fill_method in ('interpolated', 'extrapolated')) as indicators_filled
+    from cells
+    inner join in_use using (indicator_no)
+    group by in_use.system_id, cells.unit_no, cells.year, in_use.element
 
 ),
 
@@ -55,7 +57,7 @@ qualification as (
     -- every element has enough of its indicators, and the system enough of all of them (screening)
     select
         availability.system_id,
-        availability.geo_code,
+        availability.unit_no,
         availability.year,
         sum(availability.indicators_with_value) / sum(availability.indicators_in_use) as data_share,
         -- how the unit-year's values were obtained (for mart_nqpf_index, without a cell-level scan)
@@ -69,7 +71,7 @@ qualification as (
             as qualifies
     from availability
     inner join {{ ref('stg_nqpf__systems') }} as systems using (system_id)
-    group by availability.system_id, availability.geo_code, availability.year
+    group by availability.system_id, availability.unit_no, availability.year
 
 ),
 
@@ -115,8 +117,9 @@ final as (
 
     select
         qualification.system_id,
-        qualification.geo_code,
+        units.geo_code,
         qualification.year,
+        qualification.unit_no,
         qualification.data_share,
         cast(qualification.indicators_in_use as integer) as indicators_in_use,
         cast(qualification.indicators_observed as integer) as indicators_observed,
@@ -127,6 +130,7 @@ final as (
         qualification.qualifies and qualification.year <= window_end.window_end as in_index
     from qualification
     inner join window_end using (system_id)
+    inner join {{ ref('int_geographies') }} as units using (unit_no)
 
 )
 

@@ -1,11 +1,34 @@
 -- What each system had to work with, per unit and indicator over the window: values observed,
 -- interpolated, extrapolated, published but dropped by the transform (and why), still missing,
 -- and how many of the window's years the unit entered the index.
-with filled as (
+with cells as (
 
-    select filled.*
-    from {{ ref('int_nqpf__03_filled') }} as filled
-    inner join {{ ref('int_nqpf__05_sample') }} as sample using (system_id, geo_code, year)
+    -- the grid stores each cell's key alone: its indicator, unit and year are the key's parts
+    select
+        {{ nqpf_cell_indicator_no('cell_id') }} as indicator_no,
+        {{ nqpf_cell_unit_no('cell_id') }} as unit_no,
+        {{ nqpf_cell_year('cell_id') }} as year,
+        fill_method,
+        drop_reason
+    from {{ ref('int_nqpf__03_filled') }}
+
+),
+
+filled as (
+
+    select
+        indicators.system_id,
+        sample.geo_code,
+        indicators.indicator_id,
+        cells.fill_method,
+        cells.drop_reason
+    from cells
+    inner join {{ ref('int_nqpf__01_system_indicators') }} as indicators using (indicator_no)
+    inner join {{ ref('int_nqpf__05_sample') }} as sample
+        on
+            indicators.system_id = sample.system_id
+            and cells.unit_no = sample.unit_no
+            and cells.year = sample.year
     where sample.in_window
 
 ),
