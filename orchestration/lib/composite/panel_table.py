@@ -170,6 +170,7 @@ def _treatment_codes(record) -> np.ndarray:
 def _indicator_lookups(
     indicators: duckdb.DuckDBPyRelation, columns: duckdb.DuckDBPyRelation, system_ids: list[str]
 ) -> _Indicators:
+    """Every indicator's labels (int_nqpf__01) and, for those in use, system and panel column (int_nqpf__06_engine_columns)."""
     meta = indicators.select("indicator_no, " + ", ".join(INDICATOR_LABELS)).df()
     size = int(meta["indicator_no"].max()) + 1 if len(meta) else 1
     labels = {}
