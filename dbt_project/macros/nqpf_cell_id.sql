@@ -23,3 +23,10 @@
 {% macro nqpf_cell_year(cell_id) -%}
     cast({{ cell_id }} % 4096 as integer)
 {%- endmacro %}
+
+{#- The three parts as columns named indicator_no, unit_no and year: what each reader of the grid selects. -#}
+{% macro nqpf_cell_parts(cell_id) -%}
+    {{ nqpf_cell_indicator_no(cell_id) }} as indicator_no,
+    {{ nqpf_cell_unit_no(cell_id) }} as unit_no,
+    {{ nqpf_cell_year(cell_id) }} as year
+{%- endmacro %}

@@ -121,23 +121,26 @@ def _system_cells(
     """The lookups of one system: its sample's unit-years by unit number and year, and, when it has
     a panel (``evaluated``: the panel and its nominal result), the library's values."""
     unit_years = of_system(sample, system_id).select("unit_no, year, in_window, in_index").fetchnumpy()
-    unit_no, year = np.asarray(unit_years["unit_no"], dtype=np.int64), np.asarray(unit_years["year"], dtype=np.int64)
+    unit_no, year = unit_years["unit_no"], unit_years["year"]
     first_unit, first_year, n_units, n_years = 0, 0, 0, 0  # a system with no grid: its cells all fall outside
     if unit_no.size:
         first_unit, first_year = int(unit_no.min()), int(year.min())
         n_units, n_years = int(unit_no.max()) - first_unit + 1, int(year.max()) - first_year + 1
-    slot = (unit_no - first_unit) * n_years + (year - first_year)
+
+    def slot(units: np.ndarray, years: np.ndarray) -> np.ndarray:  # of unit-years of the sample, as unit_year_slots
+        return (np.asarray(units, dtype=np.int64) - first_unit) * n_years + (np.asarray(years, dtype=np.int64) - first_year)
+
     flags = np.zeros(n_units * n_years + 1, dtype=np.int8)
     # a null flag (a unit-year with no window end) is false, as in SQL's where
     in_window, in_index = (np.ma.filled(unit_years[name], False) for name in ("in_window", "in_index"))
-    flags[slot] = np.where(in_window, IN_WINDOW, 0) | np.where(in_index, IN_INDEX, 0)
+    flags[slot(unit_no, year)] = np.where(in_window, IN_WINDOW, 0) | np.where(in_index, IN_INDEX, 0)
     row = np.full(flags.size, -1, dtype=np.int64)
     values = {}
     columns = 0
     if evaluated is not None:
         panel, result = evaluated
         placed = of_system(rows, system_id).select("unit_no, year, panel_row").fetchnumpy()
-        row[(placed["unit_no"].astype(np.int64) - first_unit) * n_years + (placed["year"] - first_year)] = placed["panel_row"]
+        row[slot(placed["unit_no"], placed["year"])] = placed["panel_row"]
         columns = len(panel.indicators)
         values = _library_values(result)
     return _SystemCells(first_unit, n_units, first_year, n_years, flags, row, columns, values)

@@ -16,6 +16,8 @@ with observed as (
 select
     indicators.system_id,
     indicators.indicator_id,
+    indicators.indicator_no,
+    indicators.element,
     coalesce(observed.observed_values, 0) as observed_values,
     case
         when observed.observed_values > 0 then 'in use'

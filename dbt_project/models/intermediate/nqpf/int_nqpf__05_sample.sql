@@ -14,9 +14,7 @@ with cells as (
 
     -- the grid stores each cell's key alone: its indicator, unit and year are the key's parts
     select
-        {{ nqpf_cell_indicator_no('cell_id') }} as indicator_no,
-        {{ nqpf_cell_unit_no('cell_id') }} as unit_no,
-        {{ nqpf_cell_year('cell_id') }} as year,
+        {{ nqpf_cell_parts('cell_id') }},
         filled_value,
         fill_method
     from {{ ref('int_nqpf__03_filled') }}
@@ -26,12 +24,11 @@ with cells as (
 in_use as (
 
     select
-        indicators.indicator_no,
-        indicators.system_id,
-        indicators.element
-    from {{ ref('int_nqpf__01_system_indicators') }} as indicators
-    inner join {{ ref('int_nqpf__04_indicator_status') }} as status using (system_id, indicator_id)
-    where status.status = 'in use'
+        indicator_no,
+        system_id,
+        element
+    from {{ ref('int_nqpf__04_indicator_status') }}
+    where status = 'in use'
 
 ),
 

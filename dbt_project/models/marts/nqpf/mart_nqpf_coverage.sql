@@ -5,9 +5,7 @@ with cells as (
 
     -- the grid stores each cell's key alone: its indicator, unit and year are the key's parts
     select
-        {{ nqpf_cell_indicator_no('cell_id') }} as indicator_no,
-        {{ nqpf_cell_unit_no('cell_id') }} as unit_no,
-        {{ nqpf_cell_year('cell_id') }} as year,
+        {{ nqpf_cell_parts('cell_id') }},
         fill_method,
         drop_reason
     from {{ ref('int_nqpf__03_filled') }}
