@@ -126,6 +126,17 @@ def test_parquet_csv_and_duckdb_hold_the_same_tables(refreshed, manifest):
     assert comment.startswith("dln TFP: output growth not explained by capital and labour")
 
 
+def test_every_table_is_published_in_the_order_of_its_key(refreshed, manifest):
+    """The key is the model's uniqueness test, or for the view mart_nqpf_panel, whose grain is
+    tested on the table under it, its ``meta.grain``: vintages are compared by it."""
+    keys = {name: entry["key"] for name, entry in manifest["tables"].items()}
+    assert [name for name, key in keys.items() if not key] == []
+    assert keys["mart_nqpf_panel"] == ["system_id", "geo_code", "year", "indicator_id"]
+    panel = pd.read_parquet(refreshed.latest / manifest["tables"]["mart_nqpf_panel"]["files"]["parquet"]["path"])
+    assert not panel.duplicated(keys["mart_nqpf_panel"]).any()
+    pd.testing.assert_frame_equal(panel, panel.sort_values(keys["mart_nqpf_panel"], ignore_index=True))
+
+
 def test_column_dictionary_documents_every_published_column(manifest):
     for name, entry in manifest["tables"].items():
         assert entry["description"], name

@@ -85,10 +85,10 @@ def test_every_cell_of_the_panel_and_no_other_is_placed(engine):
 
 
 def panel_inputs(engine: EngineInput) -> dict:
-    """The other relations int_nqpf__07_panel reads, for the fixture's two systems: the units (with
-    a number each), the sample (every unit-year of the rows' range with its unit number, in the
-    window, and in the index where it has a row) and every indicator with its labels, the left-out
-    one included."""
+    """The other relations int_nqpf__07_panel reads, for the fixture's two systems: the sample (every
+    unit-year of the rows' range with its unit number, in the window, and in the index where it has
+    a row) and every indicator with its number, the left-out one included; and the units with a
+    number each, for the expected rows."""
     rows = engine.rows.df()
     units = pd.DataFrame({"unit_no": range(0, 60)}).assign(
         geo_code=lambda d: "G" + d["unit_no"].astype(str), geography="provinces"
@@ -109,7 +109,7 @@ def panel_inputs(engine: EngineInput) -> dict:
 
 def test_the_panel_has_every_cell_in_use_in_the_window_with_the_librarys_values_at_its_place(engine):
     """int_nqpf__07_panel: a row for each grid cell of an indicator in use and a unit-year in the window;
-    its keys from its cell key, and the library's values at the cell's place in its system's panel
+    its cell key (whose parts the view mart_nqpf_panel labels), and the library's values at the cell's place in its system's panel
     (checked against the library's own placement, ``cell_positions``), none outside the index."""
     systems = pd.read_csv(SYSTEMS_SEED)
     inputs = panel_inputs(engine)
@@ -126,7 +126,6 @@ def test_the_panel_has_every_cell_in_use_in_the_window_with_the_librarys_values_
             systems,
             indicators=duckdb.from_df(inputs["indicators"]),
             sample=duckdb.from_df(inputs["sample"]),
-            geographies=duckdb.from_df(inputs["units"]),
         )
         .read_all()
         .to_pandas()
@@ -143,13 +142,12 @@ def test_the_panel_has_every_cell_in_use_in_the_window_with_the_librarys_values_
     expected = (
         cells.merge(in_use, on="indicator_no")
         .merge(inputs["units"][["unit_no", "geo_code"]], on="unit_no")
-        .merge(inputs["sample"].query("in_window"), on=["system_id", "geo_code", "year"])
+        .merge(inputs["sample"].query("in_window").drop(columns="unit_no"), on=["system_id", "geo_code", "year"])
     )
+    assert out.columns[0] == "cell_id"
     assert len(out) == len(expected)
-    assert out[["system_id", "geo_code", "year", "indicator_id"]].value_counts().max() == 1
-    merged = expected.assign(indicator_id="ind" + expected["indicator_no"].astype(str)).merge(
-        out, on=["system_id", "geo_code", "year", "indicator_id"], suffixes=("_grid", "")
-    )
+    assert out["cell_id"].is_unique
+    merged = expected.merge(out, on="cell_id", suffixes=("_grid", ""))
     assert len(merged) == len(out)
     np.testing.assert_array_equal(merged["filled_value"], merged["filled_value_grid"])
     np.testing.assert_array_equal(merged["in_index"], merged["in_index_grid"])
@@ -191,5 +189,3 @@ def test_the_panel_has_every_cell_in_use_in_the_window_with_the_librarys_values_
     assert merged["is_filled"].any()
     np.testing.assert_array_equal(merged["drop_reason"].notna(), merged["cell_id"] % 11 == 0)
     np.testing.assert_array_equal(merged["raw_value"], merged["filled_value"])
-    assert set(merged["element"]) == {"laborers"}
-    assert merged.query("system_id == 'china_provinces'")["transform"].isna().all()

@@ -91,7 +91,9 @@ def relation(node: Mapping[str, Any]) -> str:
 
 
 def table_key(node: Mapping[str, Any]) -> list[str]:
-    """The columns of a model's uniqueness test (``unique_combination_of_columns`` or ``unique``)."""
+    """The columns of a model's uniqueness test (``unique_combination_of_columns`` or ``unique``), or
+    for a model whose grain is tested on the table under it (the view ``mart_nqpf_panel``) the
+    columns its ``meta.grain`` names."""
     for test in manifest()["nodes"].values():
         if test["resource_type"] != "test" or test.get("attached_node") != node["unique_id"]:
             continue
@@ -100,7 +102,7 @@ def table_key(node: Mapping[str, Any]) -> list[str]:
             return list(meta["kwargs"]["combination_of_columns"])
         if meta.get("name") == "unique":
             return [meta["kwargs"]["column_name"]]
-    return []
+    return list(node["config"].get("meta", {}).get("grain", []))
 
 
 def model_relations() -> dict[str, str]:

@@ -2,9 +2,9 @@
 mart_nqpf_panel), in one pass over the filled grid.
 
 A row for each cell of the filled grid (int_nqpf__03_filled) of an indicator in use and a
-unit-year in its system's window: the cell's keys, its values before and after gap filling, its
-indicator's element and transform, whether its unit-year is in the index (int_nqpf__05_sample)
-and, in the index, what the composite library did to its value (the system's nominal result,
+unit-year in its system's window: the cell's key (``cell_keys``: indicator number, unit number
+and year), its values before and after gap filling, whether its unit-year is in the index (int_nqpf__05_sample) and,
+in the index, what the composite library did to its value (the system's nominal result,
 ``tables.nominal_results``): treated, imputed, prepared, normalised.
 
 Why here and not as a join in SQL: the SQL mart needed the library's values as a table of their
@@ -12,7 +12,9 @@ own (the cell key and five columns, 30M rows at scale), written once and joined 
 and then wrote the panel's 19 columns again. Here the grid is read once as a stream of batches;
 each batch finds its unit-year's flags and the library's values through dense lookups on the
 parts of its cell key (as ``panels`` places the cells), and DuckDB writes the batches as they
-come. Measured at 30M cells in README, "Beyond one machine".
+come. The labels of the key's parts (system, indicator, element, transform, unit code) are joined
+by the view: as text in each of 30M rows they took DuckDB about as long to write as all the rest.
+Measured at 30M cells in README, "Beyond one machine".
 """
 
 from dataclasses import dataclass
@@ -32,16 +34,14 @@ from .tables import nominal_results
 TREATMENT_LABELS = ("none", "winsorised_high", "winsorised_low", "logged")
 IN_WINDOW, IN_INDEX = 1, 2  # a unit-year's flags, as bits
 GRID_COLUMNS = "cell_id, raw_value, denominator_value, indicator_value, filled_value, fill_method, drop_reason"
-INDICATOR_LABELS = ("system_id", "indicator_id", "element", "transform")
 GAP_FILLS = pa.array(["interpolated", "extrapolated"])
 
 
 @dataclass(frozen=True)
 class _Indicators:
-    """Per indicator number (the cell key's first part): its labels, and where it is in use its
-    system (a position in the list of ``_SystemCells``) and column in the system's panel."""
+    """Per indicator number (the cell key's first part), where it is in use: its system (a
+    position in the list of ``_SystemCells``) and column in the system's panel."""
 
-    labels: dict[str, tuple[pa.Array, np.ndarray]]  # name: (distinct labels, each number's code into them)
     system: np.ndarray  # -1: not in use, no row in the panel
     column: np.ndarray  # -1 where the system has no panel (no unit-year in its index)
 
@@ -69,43 +69,31 @@ def panel(
     systems: pd.DataFrame,
     indicators: duckdb.DuckDBPyRelation,
     sample: duckdb.DuckDBPyRelation,
-    geographies: duckdb.DuckDBPyRelation,
 ) -> pa.RecordBatchReader:
     """The panel's rows, as a stream of batches in step with the grid's (``engine.cells``).
 
-    ``indicators``: int_nqpf__01_system_indicators; ``sample``: int_nqpf__05_sample (with each
-    unit-year's unit number); ``geographies``: int_geographies (each unit's code); ``systems``: the
-    systems seed."""
+    ``indicators``: int_nqpf__01_system_indicators (every indicator number); ``sample``:
+    int_nqpf__05_sample (with each unit-year's unit number); ``systems``: the systems seed."""
     evaluated = {system_id: (panel, result) for system_id, panel, _, result in nominal_results(engine, systems)}
     system_ids = sorted(row[0] for row in sample.select("system_id").distinct().fetchall())
     cells_by_system = [_system_cells(system_id, evaluated.get(system_id), engine.rows, sample) for system_id in system_ids]
     lookups = _indicator_lookups(indicators, engine.columns, system_ids)
-    units = geographies.select("unit_no, geo_code").order("unit_no").fetchnumpy()
-    unit_labels = (
-        pa.array(units["geo_code"], pa.string()),
-        cell_keys.lookup(np.asarray(units["unit_no"], dtype=np.int64), int(units["unit_no"].max(initial=0)) + 1, np.int32),
-    )
     grid = engine.cells.select(GRID_COLUMNS).to_arrow_reader()  # a row group (122,880 rows) at a time
     schema = _schema(grid.schema)
-    batches = (_rows(batch, lookups, cells_by_system, unit_labels, schema) for batch in grid)
+    batches = (_rows(batch, lookups, cells_by_system, schema) for batch in grid)
     return pa.RecordBatchReader.from_batches(schema, (batch for batch in batches if batch.num_rows))
 
 
 def _schema(grid: pa.Schema) -> pa.Schema:
-    """The mart's columns, in its order; the text made here as dictionaries, the grid's as they come."""
-    text = pa.dictionary(pa.int32(), pa.string())
+    """The mart's columns in its order, with the cell key for its keys and labels; the treatment as
+    a dictionary, the grid's columns as they come."""
     return pa.schema(
         [
-            ("system_id", text),
-            ("geo_code", text),
-            ("year", pa.int32()),
-            ("indicator_id", text),
-            ("element", text),
-            ("transform", text),
+            grid.field("cell_id"),
             *(grid.field(name) for name in ("raw_value", "denominator_value", "indicator_value", "filled_value", "fill_method")),
             ("is_filled", pa.bool_()),
             grid.field("drop_reason"),
-            ("treatment", text),
+            ("treatment", pa.dictionary(pa.int32(), pa.string())),
             ("treated_value", pa.float64()),
             ("is_imputed", pa.bool_()),
             ("prepared_value", pa.float64()),
@@ -173,27 +161,19 @@ def _treatment_codes(record) -> np.ndarray:
 def _indicator_lookups(
     indicators: duckdb.DuckDBPyRelation, columns: duckdb.DuckDBPyRelation, system_ids: list[str]
 ) -> _Indicators:
-    """Every indicator's labels (int_nqpf__01) and, for those in use, system and panel column (int_nqpf__06_engine_columns)."""
-    meta = indicators.select("indicator_no, " + ", ".join(INDICATOR_LABELS)).df()
-    size = int(meta["indicator_no"].max()) + 1 if len(meta) else 1
-    labels = {}
-    for name in INDICATOR_LABELS:
-        codes, distinct = pd.factorize(meta[name])  # a missing label (no transform) is code -1: null
-        by_number = np.full(size, -1, dtype=np.int32)
-        by_number[meta["indicator_no"].to_numpy()] = codes
-        labels[name] = (pa.array(np.asarray(distinct, dtype=object), pa.string()), by_number)
+    """For every indicator number (int_nqpf__01), where it is in use its system and panel column (int_nqpf__06_engine_columns)."""
+    size = (indicators.aggregate("max(indicator_no)").fetchall()[0][0] or 0) + 1
     in_use = columns.select("system_id, indicator_no, panel_column").df()
     system, column = np.full(size, -1, dtype=np.int64), np.full(size, -1, dtype=np.int64)
     system[in_use["indicator_no"].to_numpy()] = [system_ids.index(s) if s in system_ids else -1 for s in in_use["system_id"]]
     column[in_use["indicator_no"].to_numpy()] = in_use["panel_column"].to_numpy()
-    return _Indicators(labels, system, column)
+    return _Indicators(system, column)
 
 
 def _rows(
     batch: pa.RecordBatch,
     lookups: _Indicators,
     cells_by_system: list[_SystemCells],
-    unit_labels: tuple[pa.Array, np.ndarray],
     schema: pa.Schema,
 ) -> pa.RecordBatch:
     """The panel's rows of one batch of the grid: its cells of an indicator in use in the window."""
@@ -217,13 +197,9 @@ def _rows(
         )
     fill_method = batch.column("fill_method")
     library = _library_columns(system, position, cells_by_system)
-    geo_labels, unit_position = unit_labels
     return pa.record_batch(
         {
-            "system_id": labelled(lookups.labels["system_id"][0], lookups.labels["system_id"][1][number]),
-            "geo_code": labelled(geo_labels, unit_position[cell_keys.unit_no(cell_id)]),
-            "year": pa.array(cell_keys.year(cell_id).astype(np.int32)),
-            **{name: labelled(labels, codes[number]) for name, (labels, codes) in lookups.labels.items() if name != "system_id"},
+            "cell_id": batch.column("cell_id"),
             **{name: batch.column(name) for name in ("raw_value", "denominator_value", "indicator_value", "filled_value")},
             "fill_method": fill_method,
             "is_filled": pc.fill_null(pc.is_in(fill_method, value_set=GAP_FILLS.cast(fill_method.type)), False),

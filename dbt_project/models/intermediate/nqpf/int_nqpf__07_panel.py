@@ -13,5 +13,4 @@ def model(dbt, session):
         dbt.ref("stg_nqpf__systems").df(),
         indicators=dbt.ref("int_nqpf__01_system_indicators"),
         sample=dbt.ref("int_nqpf__05_sample"),
-        geographies=dbt.ref("int_geographies"),
     )
