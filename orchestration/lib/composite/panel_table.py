@@ -3,9 +3,9 @@ mart_nqpf_panel), in one pass over the filled grid.
 
 A row for each cell of the filled grid (int_nqpf__03_filled) of an indicator in use and a
 unit-year in its system's window: the cell's key (``cell_keys``: indicator number, unit number
-and year), its values before and after gap filling, whether its unit-year is in the index (int_nqpf__05_sample) and,
-in the index, what the composite library did to its value (the system's nominal result,
-``tables.nominal_results``): treated, imputed, prepared, normalised.
+and year), its values before and after gap filling, whether its unit-year is in the index
+(int_nqpf__05_sample) and, in the index, what the composite library did to its value (the
+system's nominal result, ``tables.nominal_results``): treated, imputed, prepared, normalised.
 
 Why here and not as a join in SQL: the SQL mart needed the library's values as a table of their
 own (the cell key and five columns, 30M rows at scale), written once and joined back by the key,
