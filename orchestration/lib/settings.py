@@ -114,7 +114,7 @@ def numeric_settings() -> dict[str, str]:
     - glibc's allocator keeps the memory NumPy frees for the next array (``GLIBC_TUNABLES``:
       ``KEEP_FREED_MEMORY``). By default an array over 32 MB, or any array of one of dbt's
       threads, goes back to the kernel when freed, and the next one is new pages, zeroed by the
-      kernel on first use. A 30M build took 26 GiB of new pages (peak 5.4 GiB) without the
+      kernel on first use. A 30M build took 26 GiB of new pages (peak 5.2 GiB) without the
       setting and 18 GiB with it; five builds of each, interleaved: 52.8-57.4 s (median 53.7)
       against 53.5-61.0 s (56.6). The rest is mostly DuckDB's: it hands free memory back
       (``malloc_trim``) whenever its buffer pool is full."""
