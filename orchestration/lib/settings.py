@@ -102,7 +102,8 @@ KEEP_FREED_MEMORY = "glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.mall
 
 
 def numeric_settings() -> dict[str, str]:
-    """NumPy's settings for the processes that compute (dbt, the benchmarks), unless the caller sets them.
+    """NumPy's and the memory allocator's settings for the processes that compute (dbt, the benchmarks),
+    unless the caller sets them.
 
     - BLAS on one thread: inside dbt, dbt's two threads and DuckDB already keep both cores busy,
       and OpenBLAS's own threads, which spin while they wait, only took CPU from them (measured:

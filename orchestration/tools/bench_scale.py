@@ -105,9 +105,9 @@ def run_size(size: str, work: Path, peer_timeout: float, runs: int, warmup: int 
     started = time.perf_counter()
     rows = generate(directory, shape_of(size))
     generated = time.perf_counter() - started
-    # the pipeline with the NumPy settings of the nightly's dbt; the peer as a script runs, with
-    # NumPy's defaults (without huge pages its many 50 MB pairwise arrays took three times as long:
-    # 579 s against 195 s at 10M)
+    # the pipeline with the NumPy and allocator settings of the nightly's dbt; the peer as a script
+    # runs, with the defaults (without huge pages its many 50 MB pairwise arrays took three times
+    # as long: 579 s against 195 s at 10M)
     env = {**os.environ, "NQPF_SYNTHETIC_DIR": str(directory)}
     builds = []
     for _ in range(warmup + runs):  # each a full build: dbt replaces every table
